@@ -1,0 +1,162 @@
+"""`indievaluecatalog codebook`: check, show, count and export the codebook."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from indievaluecatalog.codebook import Codebook, ValueQuestion, check_codebook, load_codebook
+
+CODEBOOK_OPTION = click.option(
+    "--codebook",
+    "codebook_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="INDIEVALUECATALOG_CODEBOOK",
+    default=None,
+    help="Codebook YAML file (environment: INDIEVALUECATALOG_CODEBOOK). Default: the codebook shipped with the package.",
+)
+
+
+@click.group()
+def codebook() -> None:
+    """Inspect and validate the versioned WVS-7 codebook."""
+
+
+@codebook.command()
+@CODEBOOK_OPTION
+def check(codebook_path: Path | None) -> None:
+    """Validate the codebook and render every statement for every code.
+
+    Exits 0 when the codebook is clean; otherwise lists every problem, each naming its question or item and
+    code, and exits 3.
+    """
+    report = check_codebook(codebook_path)
+    if report.ok:
+        click.echo(f"{report.path}: OK, {report.statements_rendered} statements rendered.")
+        return
+    for problem in report.problems:
+        click.echo(str(problem))
+    click.echo(f"{report.path}: {len(report.problems)} problem(s).", err=True)
+    raise SystemExit(3)
+
+
+@codebook.command()
+@click.argument("question_id")
+@CODEBOOK_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def show(question_id: str, codebook_path: Path | None, as_json: bool) -> None:
+    """Show one value question (e.g. Q131) or demographic item with its options at both granularities."""
+    book = load_codebook(codebook_path)
+    if as_json:
+        click.echo(json.dumps(_lookup_json(book, question_id), indent=2, ensure_ascii=False))
+        return
+    try:
+        question = book.question(question_id)
+    except KeyError as error:
+        try:
+            item = book.demographic(question_id)
+        except KeyError:
+            raise click.BadParameter(str(error.args[0]), param_hint="QUESTION_ID") from None
+        click.echo(f"{item.id} ({item.variable or 'derived'}): {item.label} [{item.kind}]")
+        click.echo(f"  {item.wording}")
+        for code, text in item.statements.items():
+            click.echo(f"  {code:>4}  {item.codes.get(code, '')}: {text}")
+        if item.template:
+            click.echo(f"  template: {item.template}")
+        return
+    click.echo(f"{question.id} [{question.category}, {question.type}] {question.label}")
+    click.echo(f"  {question.wording}")
+    click.echo("  codes: " + "; ".join(f"{c} = {label}" for c, label in question.codes.items()))
+    for granularity in ("polar", "refined"):
+        click.echo(f"  {granularity}:")
+        for option in question.options(granularity):
+            codes = ",".join(str(c) for c in option.codes)
+            click.echo(f"    {option.index + 1}. [{codes}] {option.statement}")
+
+
+def _lookup_json(book: Codebook, name: str) -> dict[str, Any]:
+    try:
+        return question_to_json(book.question(name))
+    except KeyError as error:
+        try:
+            item = book.demographic(name)
+        except KeyError:
+            raise click.BadParameter(str(error.args[0]), param_hint="QUESTION_ID") from None
+        return {
+            "id": item.id,
+            "variable": item.variable,
+            "label": item.label,
+            "kind": item.kind,
+            "codes": {str(k): v for k, v in item.codes.items()},
+            "statements": {str(k): v for k, v in item.statements.items()},
+            "template": item.template,
+            "dimension": item.dimension,
+        }
+
+
+def codebook_stats(book: Codebook) -> dict[str, Any]:
+    """Return the headline counts of a codebook."""
+    return {
+        "value_questions": len(book.questions),
+        "excluded_questions": len(book.excluded),
+        "polar_options": len(book.options("polar")),
+        "refined_options": len(book.options("refined")),
+        "demographic_items": len(book.demographics),
+        "countries": len(book.countries),
+        "version": book.version,
+    }
+
+
+@codebook.command()
+@CODEBOOK_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def stats(codebook_path: Path | None, as_json: bool) -> None:
+    """Count questions, options, demographic items and countries."""
+    counts = codebook_stats(load_codebook(codebook_path))
+    if as_json:
+        click.echo(json.dumps(counts))
+        return
+    for key, value in counts.items():
+        click.echo(f"{key}: {value}")
+
+
+def question_to_json(question: ValueQuestion) -> dict[str, Any]:
+    """Return one value question as a JSON-ready dict."""
+    return {
+        "id": question.id,
+        "category": question.category,
+        "type": question.type,
+        "label": question.label,
+        "wording": question.wording,
+        "aliases": {"timeseries": question.aliases.timeseries, "joint": question.aliases.joint},
+        "codes": {str(k): v for k, v in question.codes.items()},
+        "missing_codes": {str(k): v for k, v in question.missing_codes.items()},
+        "polar_groups": [list(o.codes) for o in question.polar],
+        "refined_groups": [list(o.codes) for o in question.refined],
+        "polar_statements": [o.statement for o in question.polar],
+        "refined_statements": [o.statement for o in question.refined],
+    }
+
+
+@codebook.command()
+@CODEBOOK_OPTION
+@click.option("--json", "as_json", is_flag=True, default=True, help="Print JSON (the only format). Default: on.")
+def export(codebook_path: Path | None, as_json: bool) -> None:
+    """Print the whole codebook as JSON: one object per question, then exclusions, demographics and countries."""
+    book = load_codebook(codebook_path)
+    document = {
+        "name": book.name,
+        "version": book.version,
+        "wave": book.wave,
+        "categories": list(book.categories),
+        "questions": [question_to_json(q) for q in book.questions],
+        "excluded": [{"id": e.id, "category": e.category, "label": e.label, "reason": e.reason} for e in book.excluded],
+        "demographics": [_lookup_json(book, d.id) for d in book.demographics],
+        "countries": [
+            {"code": c.code, "name": c.name, "alpha3": c.alpha3, "continent": c.continent} for c in book.countries
+        ],
+    }
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
