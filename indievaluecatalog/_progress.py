@@ -19,7 +19,9 @@ def progress_enabled() -> bool:
     return sys.stderr.isatty()
 
 
-def progress(iterable: Iterable[T], *, desc: str, total: int | None = None, enabled: bool | None = None) -> Iterator[T]:
+def progress(
+    iterable: Iterable[T], *, desc: str, total: int | None = None, enabled: bool | None = None
+) -> Iterator[T]:
     """Wrap ``iterable`` in a tqdm bar on standard error when progress bars are enabled."""
     show = progress_enabled() if enabled is None else enabled
     yield from tqdm(iterable, desc=desc, total=total, disable=not show, file=sys.stderr, leave=False)

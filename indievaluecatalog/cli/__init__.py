@@ -66,10 +66,14 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
         level = logging.DEBUG
     if quiet:
         level = logging.ERROR
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True
+    )
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.group(
+    cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110}
+)
 @click.version_option(__version__, prog_name="indievaluecatalog")
 @click.option("-v", "--verbose", count=True, help="Log INFO messages (-vv for DEBUG). Default: WARNING only.")
 @click.option("-q", "--quiet", is_flag=True, help="Log errors only.")

@@ -143,7 +143,9 @@ def question_to_json(question: ValueQuestion) -> dict[str, Any]:
 
 @codebook.command()
 @CODEBOOK_OPTION
-@click.option("--json", "as_json", is_flag=True, default=True, help="Print JSON (the only format). Default: on.")
+@click.option(
+    "--json", "as_json", is_flag=True, default=True, help="Print JSON (the only format). Default: on."
+)
 def export(codebook_path: Path | None, as_json: bool) -> None:
     """Print the whole codebook as JSON: one object per question, then exclusions, demographics and countries."""
     book = load_codebook(codebook_path)
@@ -153,10 +155,13 @@ def export(codebook_path: Path | None, as_json: bool) -> None:
         "wave": book.wave,
         "categories": list(book.categories),
         "questions": [question_to_json(q) for q in book.questions],
-        "excluded": [{"id": e.id, "category": e.category, "label": e.label, "reason": e.reason} for e in book.excluded],
+        "excluded": [
+            {"id": e.id, "category": e.category, "label": e.label, "reason": e.reason} for e in book.excluded
+        ],
         "demographics": [_lookup_json(book, d.id) for d in book.demographics],
         "countries": [
-            {"code": c.code, "name": c.name, "alpha3": c.alpha3, "continent": c.continent} for c in book.countries
+            {"code": c.code, "name": c.name, "alpha3": c.alpha3, "continent": c.continent}
+            for c in book.countries
         ],
     }
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))

@@ -95,12 +95,13 @@ def check_codebook(
         document = read_codebook_document(resolved)
     except CodebookError as error:
         return CheckReport(str(resolved), (CodebookProblem("(file)", None, error.message),), 0)
-    structural = [CodebookProblem(*_split_entry(p), None) for p in schema_problems(document)]
-    structural += [CodebookProblem(*_split_entry(p), None) for p in duplicate_id_problems(document)]
-    if structural:
+    structural = [_problem_from_text(p) for p in schema_problems(document) + duplicate_id_problems(document)]
+    try:
+        codebook = build_codebook(document, str(resolved))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        # Too broken to load into records: the schema problems already say why.
         return CheckReport(str(resolved), tuple(structural), 0)
-    codebook = build_codebook(document, str(resolved))
-    problems: list[CodebookProblem] = []
+    problems: list[CodebookProblem] = list(structural)
     rendered = 0
     for question in codebook.questions:
         rendered += _check_question(question, codebook, problems)
@@ -113,18 +114,22 @@ def check_codebook(
     return CheckReport(str(resolved), tuple(problems), rendered)
 
 
-def _split_entry(problem: str) -> tuple[str, str]:
+def _problem_from_text(problem: str) -> CodebookProblem:
     entry, _, message = problem.partition(": ")
-    return entry, message
+    return CodebookProblem(entry, None, message)
 
 
 def _check_question(question: ValueQuestion, codebook: Codebook, problems: list[CodebookProblem]) -> int:
     rendered = 0
     if question.category not in codebook.categories:
-        problems.append(CodebookProblem(question.id, None, f"category {question.category!r} is not in categories"))
+        problems.append(
+            CodebookProblem(question.id, None, f"category {question.category!r} is not in categories")
+        )
     overlap = set(question.codes) & set(question.outside_codes)
     for code in sorted(overlap):
-        problems.append(CodebookProblem(question.id, code, "code is listed both in codes and in outside_codes"))
+        problems.append(
+            CodebookProblem(question.id, code, "code is listed both in codes and in outside_codes")
+        )
     for granularity in GRANULARITIES:
         options = question.options(granularity)
         owners: dict[int, list[int]] = {}
@@ -134,35 +139,47 @@ def _check_question(question: ValueQuestion, codebook: Codebook, problems: list[
                 if code not in question.codes:
                     problems.append(
                         CodebookProblem(
-                            question.id, code, f"{granularity} option {option.index + 1} uses a code not in codes"
+                            question.id,
+                            code,
+                            f"{granularity} option {option.index + 1} uses a code not in codes",
                         )
                     )
             if not option.statement.strip():
                 problems.append(
-                    CodebookProblem(question.id, None, f"{granularity} option {option.index + 1} has an empty statement")
+                    CodebookProblem(
+                        question.id, None, f"{granularity} option {option.index + 1} has an empty statement"
+                    )
                 )
             elif option.statement.strip()[-1] not in ".!?":
                 problems.append(
                     CodebookProblem(
-                        question.id, None, f"{granularity} option {option.index + 1} statement does not end a sentence"
+                        question.id,
+                        None,
+                        f"{granularity} option {option.index + 1} statement does not end a sentence",
                     )
                 )
         for code in question.codes:
             holders = owners.get(code, [])
             if not holders:
-                problems.append(CodebookProblem(question.id, code, f"code is covered by no {granularity} option"))
+                problems.append(
+                    CodebookProblem(question.id, code, f"code is covered by no {granularity} option")
+                )
             elif len(holders) > 1:
                 listed = ", ".join(str(i + 1) for i in holders)
-                problems.append(CodebookProblem(question.id, code, f"code is in {granularity} options {listed}"))
+                problems.append(
+                    CodebookProblem(question.id, code, f"code is in {granularity} options {listed}")
+                )
             else:
-                option = question.option_for_code(code, granularity)
-                if option is not None and option.statement.strip():
+                owner = question.option_for_code(code, granularity)
+                if owner is not None and owner.statement.strip():
                     rendered += 1
         texts = Counter(option.statement.strip() for option in options)
         for text, count in texts.items():
             if count > 1 and text:
                 problems.append(
-                    CodebookProblem(question.id, None, f"{granularity} statement repeated {count} times: {text!r}")
+                    CodebookProblem(
+                        question.id, None, f"{granularity} statement repeated {count} times: {text!r}"
+                    )
                 )
     for refined in question.refined:
         if not any(set(refined.codes) <= set(polar.codes) for polar in question.polar):
@@ -195,7 +212,9 @@ def _check_demographic(item: DemographicItem, problems: list[CodebookProblem]) -
         found = _placeholders(item.template)
         if found != expected:
             problems.append(
-                CodebookProblem(item.id, None, f"template fields {sorted(found)} should be {sorted(expected)}")
+                CodebookProblem(
+                    item.id, None, f"template fields {sorted(found)} should be {sorted(expected)}"
+                )
             )
             return rendered
     texts = Counter(text.strip() for text in item.statements.values())
@@ -248,16 +267,22 @@ def _check_reference(
             continue
         if question.category != expected.category:
             problems.append(
-                CodebookProblem(question.id, None, f"category {question.category!r}, reference {expected.category!r}")
+                CodebookProblem(
+                    question.id, None, f"category {question.category!r}, reference {expected.category!r}"
+                )
             )
         if question.type != expected.question_type:
             problems.append(
-                CodebookProblem(question.id, None, f"type {question.type!r}, reference {expected.question_type!r}")
+                CodebookProblem(
+                    question.id, None, f"type {question.type!r}, reference {expected.question_type!r}"
+                )
             )
         if tuple(sorted(question.codes)) != tuple(sorted(expected.valid_codes)):
             problems.append(
                 CodebookProblem(
-                    question.id, None, f"codes {sorted(question.codes)}, reference {list(expected.valid_codes)}"
+                    question.id,
+                    None,
+                    f"codes {sorted(question.codes)}, reference {list(expected.valid_codes)}",
                 )
             )
         for granularity in GRANULARITIES:

@@ -52,7 +52,9 @@ def read_codebook_document(path: str | Path) -> dict[str, Any]:
             hint="pass an existing file, or omit the option to use the codebook shipped with the package",
         ) from None
     except UnicodeDecodeError as error:
-        raise CodebookError(f"Codebook file {path} is not UTF-8 text: {error}.", hint="save it as UTF-8") from None
+        raise CodebookError(
+            f"Codebook file {path} is not UTF-8 text: {error}.", hint="save it as UTF-8"
+        ) from None
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -72,7 +74,10 @@ def schema_problems(document: Mapping[str, Any]) -> list[str]:
     validator = jsonschema.Draft202012Validator(codebook_schema())
     problems = []
     for error in sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path]):
-        problems.append(f"{_describe_path(document, list(error.absolute_path))}: {error.message}")
+        message = error.message
+        if error.validator == "pattern" and error.validator_value == "\\S":
+            message = "must not be empty or blank"
+        problems.append(f"{_describe_path(document, list(error.absolute_path))}: {message}")
     return problems
 
 

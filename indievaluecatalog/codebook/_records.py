@@ -214,7 +214,9 @@ class Codebook:
         for reason in self.missing_reasons:
             if reason.code == code:
                 return reason.reason
-        raise KeyError(f"{code} is not a WVS missing code; known codes: {[r.code for r in self.missing_reasons]}")
+        raise KeyError(
+            f"{code} is not a WVS missing code; known codes: {[r.code for r in self.missing_reasons]}"
+        )
 
     def options(self, granularity: str) -> list[Option]:
         """Return every option of every value question at ``granularity``, in question order."""
