@@ -1,0 +1,211 @@
+"""A synthetic catalog for the baseline and evaluation tests: respondents with clustered answers, task instances.
+
+People belong to one of two latent clusters; each cluster prefers one refined option per question and a person
+picks it with probability 0.8, so a person's answers predict their other answers, as in the real survey.
+No real survey response is involved.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from indievaluecatalog.codebook import Codebook, load_codebook
+from indievaluecatalog.splits._records import Probe, TaskInstance
+
+SETUP_PROBES = {
+    0: [
+        "Q1",
+        "Q2",
+        "Q3",
+        "Q46",
+        "Q47",
+        "Q48",
+        "Q57",
+        "Q58",
+        "Q59",
+        "Q106",
+        "Q107",
+        "Q108",
+        "Q112",
+        "Q113",
+        "Q114",
+        "Q121",
+        "Q122",
+        "Q123",
+        "Q131",
+        "Q132",
+        "Q133",
+        "Q152",
+        "Q153",
+        "Q154",
+        "Q158",
+        "Q159",
+        "Q160",
+        "Q164",
+        "Q165",
+        "Q166",
+        "Q176",
+        "Q177",
+        "Q178",
+        "Q199",
+        "Q200",
+        "Q201",
+        "Q235",
+        "Q236",
+        "Q237",
+    ],
+    1: [
+        "Q4",
+        "Q5",
+        "Q6",
+        "Q49",
+        "Q50",
+        "Q51",
+        "Q60",
+        "Q61",
+        "Q62",
+        "Q109",
+        "Q110",
+        "Q111",
+        "Q115",
+        "Q116",
+        "Q117",
+        "Q124",
+        "Q125",
+        "Q126",
+        "Q134",
+        "Q135",
+        "Q136",
+        "Q155",
+        "Q156",
+        "Q157",
+        "Q161",
+        "Q162",
+        "Q163",
+        "Q167",
+        "Q168",
+        "Q169",
+        "Q179",
+        "Q180",
+        "Q181",
+        "Q202",
+        "Q203",
+        "Q204",
+        "Q238",
+        "Q239",
+        "Q240",
+    ],
+}
+COUNTRIES = [("Atlantis", "Europe"), ("Borduria", "Europe"), ("Carpania", "Asia"), ("Dorne", "Africa")]
+
+
+def make_respondents(book: Codebook, n_people: int = 300, seed: int = 7) -> pd.DataFrame:
+    """Return a respondents table in the catalog contract with clustered synthetic answers."""
+    rng = np.random.default_rng(seed)
+    cluster = rng.integers(0, 2, size=n_people)
+    country_index = rng.integers(0, len(COUNTRIES), size=n_people)
+    data: dict[str, object] = {
+        "respondent_id": [f"R{i:016x}" for i in range(n_people)],
+        "country": [COUNTRIES[i][0] for i in country_index],
+        "continent": [COUNTRIES[i][1] for i in country_index],
+        "sex": rng.choice(["Male", "Female"], size=n_people),
+        "age_band": rng.choice(["16-24", "25-34", "35-44", "45-54", "55+"], size=n_people),
+        "religion": pd.array(
+            [
+                None if rng.random() < 0.1 else str(v)
+                for v in rng.choice(["None", "Faith A", "Faith B"], n_people)
+            ],
+            dtype="string",
+        ),
+    }
+    for question in book.questions:
+        n_refined = len(question.refined)
+        preferred = rng.integers(0, n_refined, size=2)
+        keep = rng.random(n_people) < 0.8
+        refined = np.where(keep, preferred[cluster], rng.integers(0, n_refined, size=n_people))
+        to_polar = np.array([question.option_for_code(o.codes[0], "polar").index for o in question.refined])
+        polar = to_polar[refined]
+        missing = rng.random(n_people) < 0.03
+        data[f"{question.id}_polar"] = pd.array(np.where(missing, -1, polar), dtype="Int8")
+        data[f"{question.id}_refined"] = pd.array(np.where(missing, -1, refined), dtype="Int8")
+    frame = pd.DataFrame(data)
+    for question in book.questions:
+        for granularity in ("polar", "refined"):
+            column = f"{question.id}_{granularity}"
+            frame[column] = frame[column].mask(frame[column] < 0)
+    return frame
+
+
+def make_instances(
+    book: Codebook,
+    respondents: pd.DataFrame,
+    people: list[str],
+    *,
+    setups: tuple[int, ...] = (0, 1),
+    demos: int = 200,
+    seed: int = 11,
+) -> list[TaskInstance]:
+    """Return task instances of ``people``: probes they answered, ``demos`` sampled demonstration answers."""
+    rows = respondents.set_index("respondent_id")
+    instances = []
+    for person in people:
+        row = rows.loc[person]
+        for setup in setups:
+            probe_ids = [q for q in SETUP_PROBES[setup] if pd.notna(row[f"{q}_polar"])]
+            probes = []
+            for qid in probe_ids:
+                question = book.question(qid)
+                probes.append(
+                    Probe(
+                        question_id=qid,
+                        category=question.category,
+                        wording=question.wording,
+                        polar_options=tuple(o.statement for o in question.polar),
+                        refined_options=tuple(o.statement for o in question.refined),
+                        polar_answer=int(row[f"{qid}_polar"]),
+                        refined_answer=int(row[f"{qid}_refined"]),
+                    )
+                )
+            pool = [
+                q.id
+                for q in book.questions
+                if q.id not in SETUP_PROBES[setup] and pd.notna(row[f"{q.id}_polar"])
+            ]
+            rng = np.random.default_rng([seed, setup, int(person[1:], 16)])
+            chosen = [pool[i] for i in rng.permutation(len(pool))[: min(demos, len(pool))]]
+            polar = tuple(book.question(q).polar[int(row[f"{q}_polar"])].statement for q in chosen)
+            refined = tuple(book.question(q).refined[int(row[f"{q}_refined"])].statement for q in chosen)
+            instances.append(
+                TaskInstance(
+                    respondent_id=person,
+                    setup=setup,
+                    demos=str(demos),
+                    demonstrations_polar=polar,
+                    demonstrations_refined=refined,
+                    demonstration_questions=tuple(chosen),
+                    demographics=(f"I live in {row['country']}.",),
+                    probes=tuple(probes),
+                )
+            )
+    return instances
+
+
+def write_catalog(folder: Path, respondents: pd.DataFrame, evaluation: list[str]) -> Path:
+    """Write the parts of a built catalog folder that evaluation reads: respondents, splits, manifest."""
+    (folder / "data").mkdir(parents=True, exist_ok=True)
+    respondents.to_parquet(folder / "data" / "respondents.parquet", index=False)
+    ids = respondents["respondent_id"].tolist()
+    splits = pd.DataFrame(
+        {"respondent_id": ids, "split": ["evaluation" if rid in set(evaluation) else "train" for rid in ids]}
+    )
+    splits.to_parquet(folder / "data" / "splits.parquet", index=False)
+    (folder / "manifest.json").write_text('{"dataset_version": "0.0.0-test", "codebook_version": "1.0.0"}\n')
+    return folder
+
+
+def default_book() -> Codebook:
+    """Return the shipped codebook."""
+    return load_codebook()
