@@ -1,0 +1,173 @@
+"""The split and probe tables that the catalog build writes: `splits`, `probes` and the id lists."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from indievaluecatalog.codebook import Codebook
+from indievaluecatalog.splits._demonstrations import DEMO_COUNTS, MIXED_RANGE
+from indievaluecatalog.splits._rows import answer_matrix, instance_rows
+from indievaluecatalog.splits._seeding import DEFAULT_SEED
+from indievaluecatalog.splits._selection import (
+    EvaluationRules,
+    EvaluationSelection,
+    select_evaluation,
+    select_heldout_categories,
+    select_heldout_countries,
+)
+from indievaluecatalog.splits._setups import ProbeSetups, load_probe_setups
+
+logger = logging.getLogger(__name__)
+
+TEST = "test"
+TRAIN = "train"
+SPLIT_COLUMNS = ("evaluation", "heldout_countries")
+"""Columns of the `splits` config besides respondent_id; each is "test" or "train"."""
+
+SPLITS_SCHEMA = pa.schema(
+    [
+        pa.field("respondent_id", pa.string()),
+        pa.field("evaluation", pa.string()),
+        pa.field("heldout_countries", pa.string()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class TaskTables:
+    """Everything the build publishes about the task protocol."""
+
+    splits: pa.Table
+    """One row per respondent in the respondents table's order: respondent_id and one column per split."""
+    probes: pa.Table
+    """The evaluation people's task instances in the probes layout (see ``PROBES_SCHEMA``)."""
+    evaluation: EvaluationSelection
+    heldout_countries: tuple[tuple[int, str], ...]
+    """(country code, continent) of the countries on the test side of the held-out-countries split."""
+    heldout_categories: tuple[str, ...]
+    setups: ProbeSetups
+    seed: int
+
+    def id_lists(self) -> dict[str, list[str]]:
+        """Return the respondent ids of each split side, sorted, keyed ``<split>_<side>``."""
+        frame = self.splits.to_pandas()
+        lists: dict[str, list[str]] = {}
+        for split in SPLIT_COLUMNS:
+            for side in (TEST, TRAIN):
+                ids = frame.loc[frame[split] == side, "respondent_id"].astype(str).tolist()
+                lists[f"{split}_{side}"] = sorted(ids)
+        return lists
+
+    def manifest_entry(self) -> dict[str, Any]:
+        """Return the seed, rules and counts of the splits for the build manifest."""
+        return {
+            "seed": self.seed,
+            "probe_setups": {
+                "file": Path(self.setups.path).name,
+                "version": self.setups.version,
+                "questions": {str(s.setup): list(s.question_ids) for s in self.setups.setups},
+            },
+            "evaluation": self.evaluation.counts(),
+            "heldout_countries": [code for code, _ in self.heldout_countries],
+            "heldout_categories": list(self.heldout_categories),
+            "demos": list(DEMO_COUNTS),
+            "mixed_range": list(MIXED_RANGE),
+            "probes_rows": self.probes.num_rows,
+        }
+
+
+def build_task_tables(
+    respondents: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    seed: int = DEFAULT_SEED,
+    rules: EvaluationRules | None = None,
+    setups: ProbeSetups | None = None,
+) -> TaskTables:
+    """Select the splits of ``respondents`` (a `respondents` table) and draw the evaluation people's instances.
+
+    With ``rules`` None the paper's rules are scaled to the size of the input (see ``scaled_rules``).
+    """
+    setups = setups or load_probe_setups(codebook=codebook)
+    selection = select_evaluation(respondents, setups.distinct_questions, seed=seed, rules=rules)
+    held_countries = select_heldout_countries(respondents, seed=seed)
+    held_categories = select_heldout_categories(codebook, seed=seed)
+
+    evaluation_ids = set(selection.respondent_ids)
+    held_codes = {code for code, _ in held_countries}
+    ids = respondents["respondent_id"].astype(str)
+    codes = pd.to_numeric(respondents["country_code"], errors="coerce")
+    splits = pa.table(
+        {
+            "respondent_id": ids.tolist(),
+            "evaluation": [TEST if rid in evaluation_ids else TRAIN for rid in ids.tolist()],
+            "heldout_countries": [TEST if code in held_codes else TRAIN for code in codes.tolist()],
+        },
+        schema=SPLITS_SCHEMA,
+    )
+
+    chosen = respondents[ids.isin(evaluation_ids).to_numpy()]
+    answers = answer_matrix(chosen, codebook)
+    probes = instance_rows(
+        answers, codebook, [(s.setup, s.question_ids) for s in setups.setups], seed=seed, demos=DEMO_COUNTS
+    )
+    short = sum(
+        1
+        for n, r in zip(
+            probes["n_demonstrations"].to_pylist(), probes["n_requested"].to_pylist(), strict=True
+        )
+        if n < r
+    )
+    if short:
+        logger.warning(
+            "%d of %d task instances have fewer demonstrations than requested: those people have fewer valid "
+            "non-probe answers, so all of them are used (see n_requested and n_demonstrations).",
+            short,
+            probes.num_rows,
+        )
+    logger.info(
+        "Task tables: %d evaluation people, %d training people, %d probe rows, %d held-out countries, "
+        "held-out categories %s",
+        len(evaluation_ids),
+        len(respondents) - len(evaluation_ids),
+        probes.num_rows,
+        len(held_countries),
+        list(held_categories),
+    )
+    return TaskTables(
+        splits=splits,
+        probes=probes,
+        evaluation=selection,
+        heldout_countries=held_countries,
+        heldout_categories=held_categories,
+        setups=setups,
+        seed=seed,
+    )
+
+
+def write_task_tables(tables: TaskTables, catalog_dir: str | Path) -> dict[str, Path]:
+    """Write ``data/splits.parquet``, ``data/probes.parquet`` and ``splits/<split>_<side>.txt`` under a folder.
+
+    Returns the written paths keyed by a short name. The build calls this on its staging folder, so a failure
+    never leaves a half-written catalog.
+    """
+    root = Path(catalog_dir)
+    (root / "data").mkdir(parents=True, exist_ok=True)
+    (root / "splits").mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    for name, table in (("splits", tables.splits), ("probes", tables.probes)):
+        path = root / "data" / f"{name}.parquet"
+        pq.write_table(table, path, compression="zstd")
+        written[name] = path
+    for name, ids in tables.id_lists().items():
+        path = root / "splits" / f"{name}.txt"
+        path.write_text("".join(f"{rid}\n" for rid in ids), encoding="utf-8")
+        written[f"splits/{name}"] = path
+    return written
