@@ -91,3 +91,9 @@ class TrainingError(IndieValueCatalogError):
     """The reasoner's training data or training run cannot be prepared."""
 
     exit_code = 12
+
+
+class SampleError(IndieValueCatalogError):
+    """A synthetic sample file cannot be generated or written."""
+
+    exit_code = 13
