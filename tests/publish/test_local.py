@@ -1,0 +1,76 @@
+"""The local completeness check that runs before anything is sent to the Hub."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from indievaluecatalog.errors import CatalogNotFoundError, PublishError
+from indievaluecatalog.publish import verify_catalog_folder
+
+
+def test_complete_catalog_passes(catalog_dir: Path) -> None:
+    """A freshly written catalog verifies, with correct hashes and sizes for every file."""
+    catalog = verify_catalog_folder(catalog_dir)
+    paths = [f.path for f in catalog.files]
+    assert paths == sorted(paths)
+    assert "manifest.json" in paths
+    assert "data/respondents.parquet" in paths
+    card = catalog.file("README.md")
+    content = (catalog_dir / "README.md").read_bytes()
+    assert card.sha256 == hashlib.sha256(content).hexdigest()
+    assert card.blob_id == hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
+    assert card.size == len(content)
+
+
+def test_missing_folder_raises(tmp_path: Path) -> None:
+    """A folder that does not exist raises CatalogNotFoundError naming it."""
+    with pytest.raises(CatalogNotFoundError, match="not found"):
+        verify_catalog_folder(tmp_path / "absent")
+
+
+def test_missing_manifest_raises(catalog_dir: Path) -> None:
+    """A folder without manifest.json is not a built catalog."""
+    (catalog_dir / "manifest.json").unlink()
+    with pytest.raises(CatalogNotFoundError, match=r"manifest\.json is missing"):
+        verify_catalog_folder(catalog_dir)
+
+
+def test_invalid_manifest_json_raises(catalog_dir: Path) -> None:
+    """A manifest that is not JSON raises CatalogNotFoundError naming the file."""
+    (catalog_dir / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(CatalogNotFoundError, match="cannot be read as JSON"):
+        verify_catalog_folder(catalog_dir)
+
+
+def test_manifest_without_files_raises(catalog_dir: Path) -> None:
+    """A manifest that records no checksums cannot vouch for the folder."""
+    (catalog_dir / "manifest.json").write_text(json.dumps({"files": {}}), encoding="utf-8")
+    with pytest.raises(PublishError, match="lists no files"):
+        verify_catalog_folder(catalog_dir)
+
+
+def test_every_problem_reported_at_once(catalog_dir: Path) -> None:
+    """A changed, a missing and an unlisted file are all named in one error."""
+    (catalog_dir / "data" / "statements.parquet").write_bytes(b"changed")
+    (catalog_dir / "reports" / "coverage.csv").unlink()
+    (catalog_dir / "notes.txt").write_text("scratch", encoding="utf-8")
+    with pytest.raises(PublishError) as raised:
+        verify_catalog_folder(catalog_dir)
+    message = raised.value.message
+    assert "3 problem(s)" in message
+    assert "data/statements.parquet: SHA-256" in message
+    assert "reports/coverage.csv: listed in manifest.json but missing" in message
+    assert "notes.txt: not listed in manifest.json" in message
+
+
+def test_symlink_rejected(catalog_dir: Path, tmp_path: Path) -> None:
+    """A symbolic link inside the catalog is reported instead of being followed."""
+    outside = tmp_path / "outside.txt"
+    outside.write_text("x", encoding="utf-8")
+    (catalog_dir / "link.txt").symlink_to(outside)
+    with pytest.raises(PublishError, match=r"link\.txt: a symbolic link"):
+        verify_catalog_folder(catalog_dir)
