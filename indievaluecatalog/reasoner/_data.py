@@ -20,10 +20,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from indievaluecatalog import prompts
 from indievaluecatalog.codebook import Codebook, Granularity
 from indievaluecatalog.errors import TrainingError
-from indievaluecatalog.prompts._records import ChatPrompt
+from indievaluecatalog.prompts import ChatPrompt, format_single_answer, render_single
 from indievaluecatalog.reasoner._answers import AnswerTable
 from indievaluecatalog.splits import DEFAULT_SEED, Probe, StatementTexts, TaskInstance, stable_generator
 
@@ -158,10 +157,13 @@ def _example(
         return None
     picked = rng.choice(pool, size=min(wanted, len(pool)), replace=False)
 
-    matrix = answers.polar if demonstration_granularity == "polar" else answers.refined
     demonstration_ids = tuple(answers.question_ids[int(i)] for i in picked)
-    statements = texts.texts(
-        f"{qid}:{demonstration_granularity}:{int(matrix[row, int(i)])}"
+    demonstrations_polar = texts.texts(
+        f"{qid}:polar:{int(answers.polar[row, int(i)])}"
+        for qid, i in zip(demonstration_ids, picked, strict=True)
+    )
+    demonstrations_refined = texts.texts(
+        f"{qid}:refined:{int(answers.refined[row, int(i)])}"
         for qid, i in zip(demonstration_ids, picked, strict=True)
     )
     question = codebook.question(answers.question_ids[question_index])
@@ -174,14 +176,12 @@ def _example(
         polar_answer=int(answers.polar[row, question_index]),
         refined_answer=int(answers.refined[row, question_index]),
     )
-    # Both demonstration fields carry the statements at the drawn demonstration granularity, so rendering at
-    # the probe granularity shows demonstrations and probe at the granularities of the drawn combination.
     instance = TaskInstance(
         respondent_id=answers.respondent_ids[row],
         setup=-1,  # NOTE: training examples belong to no probe setup; -1 marks that.
         demos=options.demos,
-        demonstrations_polar=statements,
-        demonstrations_refined=statements,
+        demonstrations_polar=demonstrations_polar,
+        demonstrations_refined=demonstrations_refined,
         demonstration_questions=demonstration_ids,
         demographics=(),
         probes=(probe,),
@@ -192,10 +192,12 @@ def _example(
         question_id=question.id,
         demonstration_granularity=demonstration_granularity,
         probe_granularity=probe_granularity,
-        n_demonstrations=len(statements),
+        n_demonstrations=len(demonstration_ids),
         answer=answer,
-        prompt=prompts.render_single(instance, 0, probe_granularity),
-        completion=prompts.format_single_answer(answer),
+        prompt=render_single(
+            instance, 0, probe_granularity, demonstration_granularity=demonstration_granularity
+        ),
+        completion=format_single_answer(answer),
     )
 
 
