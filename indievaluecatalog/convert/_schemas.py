@@ -1,0 +1,74 @@
+"""pandera schemas of the catalog tables, with allowed values generated from the codebook.
+
+The tables are validated as pandas frames with pyarrow-backed columns (``table.to_pandas(types_mapper=
+pd.ArrowDtype)``), so the schema checks the exact values and types that go into the parquet files.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow
+
+from indievaluecatalog.codebook import GRANULARITIES, Codebook
+from indievaluecatalog.convert._respondents import missing_reasons
+
+RESPONDENT_ID_PATTERN = r"^R[0-9a-f]{16}$"
+STRING = pd.ArrowDtype(pyarrow.string())
+INT8 = pd.ArrowDtype(pyarrow.int8())
+INT16 = pd.ArrowDtype(pyarrow.int16())
+INT32 = pd.ArrowDtype(pyarrow.int32())
+DOUBLE = pd.ArrowDtype(pyarrow.float64())
+
+
+def respondents_schema(book: Codebook) -> pa.DataFrameSchema:
+    """Return the schema of the ``respondents`` table."""
+    reasons = missing_reasons(book)
+    spec: dict[str, pa.Column] = {
+        "respondent_id": pa.Column(STRING, pa.Check.str_matches(RESPONDENT_ID_PATTERN), unique=True),
+        "country_code": pa.Column(INT16, pa.Check.isin(sorted(c.code for c in book.countries))),
+        "country": pa.Column(STRING, pa.Check.isin(sorted({c.name for c in book.countries}))),
+        "country_alpha3": pa.Column(STRING, pa.Check.isin(sorted({c.alpha3 for c in book.countries}))),
+        "continent": pa.Column(STRING, pa.Check.isin(sorted({c.continent for c in book.countries}))),
+        "weight": pa.Column(DOUBLE, pa.Check.ge(0)),
+    }
+    for item in book.demographics:
+        if item.variable in (None, "B_COUNTRY"):
+            continue
+        text_checks = [pa.Check.isin(sorted(set(item.codes.values())))] if item.kind == "coded" else []
+        spec[item.id] = pa.Column(STRING, text_checks, nullable=True)
+        spec[f"{item.id}_code"] = pa.Column(INT32, pa.Check.ge(-5), nullable=True)
+    spec["n_valid_demographics"] = pa.Column(INT16, pa.Check.in_range(0, len(book.demographics)))
+    for question in book.questions:
+        for granularity in GRANULARITIES:
+            count = len(question.options(granularity))
+            spec[f"{question.id}_{granularity}"] = pa.Column(
+                INT8, pa.Check.in_range(0, count - 1), nullable=True
+            )
+        spec[f"{question.id}_missing"] = pa.Column(STRING, pa.Check.isin(reasons), nullable=True)
+    spec["n_valid_answers"] = pa.Column(INT16, pa.Check.in_range(0, len(book.questions)))
+    return pa.DataFrameSchema(
+        spec,
+        name="respondents",
+        strict=False,
+        description="Catalog table `respondents`: one row per respondent; demographic_statements is not checked.",
+    )
+
+
+def statements_schema(book: Codebook) -> pa.DataFrameSchema:
+    """Return the schema of the ``statements`` table."""
+    return pa.DataFrameSchema(
+        {
+            "statement_id": pa.Column(
+                STRING, pa.Check.str_matches(r"^Q\d+:(polar|refined):\d+$"), unique=True
+            ),
+            "question_id": pa.Column(STRING, pa.Check.isin([q.id for q in book.questions])),
+            "category": pa.Column(STRING, pa.Check.isin(list(book.categories))),
+            "granularity": pa.Column(STRING, pa.Check.isin(list(GRANULARITIES))),
+            "option": pa.Column(INT8, pa.Check.in_range(0, 9)),
+            "text": pa.Column(STRING, pa.Check.str_length(min_value=1)),
+        },
+        name="statements",
+        strict=False,
+        description="Catalog table `statements`: one row per option per granularity; codes is not checked.",
+    )
