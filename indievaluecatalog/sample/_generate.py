@@ -65,9 +65,23 @@ def generate_sample(
     logger.info("Generated %d synthetic respondents, %d columns (seed %d)", respondents, len(columns), seed)
     if layout == "official":
         return survey
+
     from indievaluecatalog.sample._layouts import convert_layout
 
-    return convert_layout(survey, book, layout, rng)  # type: ignore[arg-type]
+    others = None
+    if layout in ("timeseries", "joint"):
+        # Time-series files hold rows of earlier waves and joint files rows of the EVS: generated like the
+        # wave-7 rows, from their own random stream, so the wave-7 rows stay the same as in the official layout.
+        other_rng = np.random.default_rng(np.random.SeedSequence([seed, 7, int(version[0]), 1]))
+        if layout == "timeseries":
+            countries, years = wvs7_countries(book), (2005, 2014)
+        else:
+            countries, years = [c for c in book.countries if not c.wvs7_v6_respondents], (2017, 2021)
+        other_data, other_labels = generate_official_data(
+            other_rng, book, columns, max(1, respondents // 2), version, provenance, countries, years
+        )
+        others = assemble(columns, other_data, other_labels, provenance)
+    return convert_layout(survey, others, book, layout)  # type: ignore[arg-type]
 
 
 def check_arguments(
@@ -119,17 +133,24 @@ def generate_official_data(
     respondents: int,
     version: str,
     provenance: SampleProvenance,
+    countries: list[Country] | None = None,
+    years: tuple[int, int] = (2017, 2022),
 ) -> tuple[dict[str, npt.NDArray[np.generic]], dict[str, dict[int, str]]]:
-    """Return the values of every column of the official layout and the country-specific value labels."""
-    countries = wvs7_countries(book)
-    counts = allocate([c.wvs7_v6_respondents or 0 for c in countries], respondents)
+    """Return the values of every column of the official layout and the country-specific value labels.
+
+    ``countries`` defaults to the WVS-7 countries with their v6.0 sample sizes; countries without a size get
+    equal shares. ``years`` is the inclusive range of survey years.
+    """
+    if countries is None:
+        countries = wvs7_countries(book)
+    counts = allocate([c.wvs7_v6_respondents or 1000 for c in countries], respondents)
     country_index = np.repeat(np.arange(len(countries)), counts).astype(np.int32)
     country_codes = np.array([c.code for c in countries], dtype=np.int32)[country_index]
     gbr = np.flatnonzero(country_codes == 826)
     if len(gbr) > 1:
         northern_ireland = gbr[len(gbr) - max(1, round(len(gbr) * _NORTHERN_IRELAND_SHARE)) :]
         country_codes[northern_ireland] = NORTHERN_IRELAND
-    survey_years = rng.integers(2017, 2023, size=len(countries)).astype(np.int32)
+    survey_years = rng.integers(years[0], years[1] + 1, size=len(countries)).astype(np.int32)
 
     continents = [c.continent for c in countries]
     demographics, shifts = draw_demographics(rng, country_codes, country_index, continents, survey_years)

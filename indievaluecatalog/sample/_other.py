@@ -192,7 +192,8 @@ def _interview_ids(country_codes: IntArray) -> IntArray:
 
 def _weights(context: OtherContext) -> FloatArray:
     raw = np.random.default_rng(int(context.country_codes.sum())).lognormal(0.0, 0.35, size=context.size)
-    means = np.bincount(context.country_index, weights=raw) / np.bincount(context.country_index)
+    counts = np.maximum(np.bincount(context.country_index), 1)
+    means = np.bincount(context.country_index, weights=raw) / counts
     return np.round(raw / means[context.country_index], 6)
 
 

@@ -94,6 +94,11 @@ def check_encoding(fmt: SampleFormat, encoding: str | None) -> str:
         normalised = "latin-1"
     if normalised not in ENCODINGS:
         raise SampleError(f"Unknown encoding {encoding!r}.", hint=f"use one of {', '.join(ENCODINGS)}")
+    if normalised == "latin-1" and fmt == "zsav":
+        raise SampleError(
+            "A latin-1 .zsav cannot be written: re-encoding would move the offsets of its compressed blocks.",
+            hint="write a latin-1 .sav instead",
+        )
     if normalised == "latin-1" and fmt == "dta":
         raise SampleError(
             "Stata 14 and later .dta files are always UTF-8, so a latin-1 .dta cannot be written.",
@@ -117,7 +122,14 @@ def check_output_folder(path: Path) -> None:
 
 def write_survey(survey: SyntheticSurvey, path: Path, fmt: SampleFormat, encoding: str = "utf-8") -> None:
     """Write ``survey`` to ``path`` in ``fmt`` through a temporary file in the same folder."""
-    descriptor, temporary_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        descriptor, temporary_name = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".part", dir=path.parent
+        )
+    except OSError as error:
+        raise SampleError(
+            f"Cannot write the sample file {path}: {error}.", hint="choose a writable folder"
+        ) from error
     os.close(descriptor)
     temporary = Path(temporary_name)
     try:
@@ -174,5 +186,9 @@ def _write_dta(survey: SyntheticSurvey, path: Path) -> None:
         tag = header.find(b"<timestamp>")
         if tag < 0:
             raise SampleError(f"{path} has no Stata timestamp in its header.", hint="report this as a bug")
+        if header[tag + len(b"<timestamp>")] != len(_DTA_STAMP):
+            raise SampleError(
+                f"{path} has an unexpected Stata timestamp length.", hint="report this as a bug"
+            )
         handle.seek(tag + len(b"<timestamp>"))
         handle.write(bytes([len(_DTA_STAMP)]) + _DTA_STAMP)
