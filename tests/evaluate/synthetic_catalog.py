@@ -102,8 +102,11 @@ SETUP_PROBES = {
 COUNTRIES = [("Atlantis", "Europe"), ("Borduria", "Europe"), ("Carpania", "Asia"), ("Dorne", "Africa")]
 
 
-def make_respondents(book: Codebook, n_people: int = 300, seed: int = 7) -> pd.DataFrame:
-    """Return a respondents table in the catalog contract with clustered synthetic answers."""
+def make_respondents(book: Codebook, n_people: int = 300, seed: int = 7, complete: int = 40) -> pd.DataFrame:
+    """Return a respondents table in the catalog contract with clustered synthetic answers.
+
+    The first ``complete`` people answer every question, so they qualify as evaluation people.
+    """
     rng = np.random.default_rng(seed)
     cluster = rng.integers(0, 2, size=n_people)
     country_index = rng.integers(0, len(COUNTRIES), size=n_people)
@@ -129,6 +132,7 @@ def make_respondents(book: Codebook, n_people: int = 300, seed: int = 7) -> pd.D
         to_polar = np.array([question.option_for_code(o.codes[0], "polar").index for o in question.refined])
         polar = to_polar[refined]
         missing = rng.random(n_people) < 0.03
+        missing[:complete] = False
         data[f"{question.id}_polar"] = pd.array(np.where(missing, -1, polar), dtype="Int8")
         data[f"{question.id}_refined"] = pd.array(np.where(missing, -1, refined), dtype="Int8")
     frame = pd.DataFrame(data)
@@ -193,16 +197,52 @@ def make_instances(
     return instances
 
 
-def write_catalog(folder: Path, respondents: pd.DataFrame, evaluation: list[str]) -> Path:
-    """Write the parts of a built catalog folder that evaluation reads: respondents, splits, manifest."""
-    (folder / "data").mkdir(parents=True, exist_ok=True)
-    respondents.to_parquet(folder / "data" / "respondents.parquet", index=False)
+def write_catalog(folder: Path, book: Codebook, respondents: pd.DataFrame, evaluation: list[str]) -> Path:
+    """Write the parts of a built catalog that evaluation reads, with the real task-table code of `splits`."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    from indievaluecatalog.splits import DEMO_COUNTS, answer_matrix, instance_rows, load_probe_setups
+
+    data = folder / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    respondents.to_parquet(data / "respondents.parquet", index=False)
     ids = respondents["respondent_id"].tolist()
+    chosen = set(evaluation)
     splits = pd.DataFrame(
-        {"respondent_id": ids, "split": ["evaluation" if rid in set(evaluation) else "train" for rid in ids]}
+        {
+            "respondent_id": ids,
+            "evaluation": ["test" if rid in chosen else "train" for rid in ids],
+            "heldout_countries": ["train"] * len(ids),
+        }
     )
-    splits.to_parquet(folder / "data" / "splits.parquet", index=False)
-    (folder / "manifest.json").write_text('{"dataset_version": "0.0.0-test", "codebook_version": "1.0.0"}\n')
+    splits.to_parquet(data / "splits.parquet", index=False)
+    statements = pd.DataFrame(
+        [
+            {"statement_id": option.statement_id, "text": option.statement}
+            for question in book.questions
+            for granularity in ("polar", "refined")
+            for option in question.options(granularity)
+        ]
+    )
+    statements.to_parquet(data / "statements.parquet", index=False)
+    setups = load_probe_setups(codebook=book)
+    people = respondents[respondents["respondent_id"].isin(chosen)]
+    probes = instance_rows(
+        answer_matrix(people, book),
+        book,
+        [(s.setup, s.question_ids) for s in setups.setups],
+        seed=5,
+        demos=DEMO_COUNTS,
+    )
+    pq.write_table(probes, data / "probes.parquet")
+    manifest = {
+        "dataset": {"version": "0.0.0-test"},
+        "codebook": {"version": book.version},
+        "splits": {"seed": 5},
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return folder
 
 
