@@ -1,4 +1,4 @@
-"""The dataset card of a release: the build's card plus the release version, repository and conditions of use."""
+"""The dataset card of a release: the build's card, rendered again, with the release version and repository."""
 
 from __future__ import annotations
 
@@ -6,22 +6,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from indievaluecatalog.publish._local import CARD_NAME, LocalCatalog
+from indievaluecatalog.convert import configs_from_manifest, render_dataset_card
 from indievaluecatalog.publish._version import ReleaseVersion
 
 WVS_CONDITIONS = (
-    "This catalog is derived from World Values Survey wave 7 (WVS-7) microdata. The conditions of use of the "
-    "WVS Association forbid redistributing the data, so this repository is private by default: share it only "
-    "with people who may use the WVS-7 data themselves. Everyone else can regenerate the identical catalog from "
-    "their own WVS-7 download (https://www.worldvaluessurvey.org) with `indievaluecatalog build`, and should "
-    "cite the WVS-7 data set as the WVS Association asks."
+    "The WVS conditions of use forbid redistributing the survey data, so releases are private by default: "
+    "share this repository only with people who accepted the WVS conditions themselves, and point everyone "
+    "else to `indievaluecatalog build`, which regenerates the same catalog from their own WVS-7 download."
 )
-"""Conditions of use stated on every release card, and printed as a warning before a public release."""
+"""Conditions of use that every release card states in its release section."""
 
 PUBLIC_WARNING = (
     "Publishing publicly: the WVS conditions of use forbid redistributing the survey data, and this catalog "
-    "contains every respondent's answers. Make the repository public only if you have the WVS Association's "
-    "permission."
+    "contains every respondent's answers. Make the repository public only if the WVS Association allows it."
 )
 
 
@@ -48,22 +45,36 @@ class ReleaseInfo:
         return f'load_dataset("{self.repo_id}", "{config}", revision="{self.tag}")'
 
 
+def render_release_card(manifest: Mapping[str, Any], release: ReleaseInfo) -> str:
+    """Render the card of ``release`` from its manifest: the build's card with a release section after the title.
+
+    The build's renderer (``convert.render_dataset_card``) is a pure function of the manifest, so the card is
+    rendered again rather than edited; the release section goes before the card's first ``## `` heading.
+    """
+    card = render_dataset_card(manifest, configs_from_manifest(manifest))
+    section = render_release_section(manifest, release)
+    front_matter_end = card.find("\n---\n") + len("\n---\n") if card.startswith("---\n") else 0
+    heading = card.find("\n## ", front_matter_end)
+    if heading == -1:
+        return card.rstrip("\n") + "\n\n" + section
+    return card[: heading + 1] + section + "\n" + card[heading + 1 :]
+
+
 def render_release_section(manifest: Mapping[str, Any], release: ReleaseInfo) -> str:
-    """Render the Markdown that a release adds to the build's dataset card."""
-    codebook_version = _manifest_text(manifest, "codebook", "version")
-    package_version = _manifest_text(manifest, "package", "version")
+    """Render the Markdown section that names the release, how to pin it and its conditions of use."""
+    visibility = "private" if release.private else "public"
     lines = [
         "## Release",
         "",
-        "| field | value |",
+        "| | |",
         "| --- | --- |",
         f"| dataset version | {release.version} |",
-        f"| repository | `{release.repo_id}` |",
+        f"| repository | `{release.repo_id}` ({visibility}) |",
         f"| tag | `{release.tag}` |",
-        f"| codebook version | {codebook_version} |",
-        f"| package version (indievaluecatalog) | {package_version} |",
+        f"| codebook version | {_manifest_version(manifest, 'codebook')} |",
+        f"| package version | indievaluecatalog {_manifest_version(manifest, 'package')} |",
         "",
-        "Pin this release when you load it, so results stay comparable:",
+        "Pin the release when you load it, so results stay comparable:",
         "",
         "```python",
         "from datasets import load_dataset",
@@ -72,11 +83,9 @@ def render_release_section(manifest: Mapping[str, Any], release: ReleaseInfo) ->
         "```",
         "",
         "The dataset version follows semantic versioning. A MAJOR release changes what results mean (answer "
-        "groupings, the question set, split membership or the respondent id scheme), so results of different "
+        "groupings, the question set, split membership or the respondent id scheme), so results on different "
         "MAJOR versions do not compare. A MINOR release adds configs or columns or rewords statements; a PATCH "
-        "release fixes the card or metadata only.",
-        "",
-        "## Conditions of use",
+        "release changes only the card or metadata.",
         "",
         WVS_CONDITIONS,
         "",
@@ -84,19 +93,8 @@ def render_release_section(manifest: Mapping[str, Any], release: ReleaseInfo) ->
     return "\n".join(lines)
 
 
-def _manifest_text(manifest: Mapping[str, Any], section: str, key: str) -> str:
-    value = manifest.get(section)
-    if isinstance(value, Mapping) and value.get(key) is not None:
-        return str(value[key])
-    flat = manifest.get(f"{section}_{key}")
-    return str(flat) if flat is not None else "not recorded"
-
-
-def render_release_card(catalog: LocalCatalog, manifest: Mapping[str, Any], release: ReleaseInfo) -> str:
-    """Render the card of ``release``: the build's card followed by the release section."""
-    # TODO: regenerate the card with the build's renderer once it lands, instead of reusing the built text.
-    card = (catalog.folder / CARD_NAME).read_text(encoding="utf-8")
-    marker = card.find("\n## Release\n")
-    if marker != -1:
-        card = card[:marker]
-    return card.rstrip("\n") + "\n\n" + render_release_section(manifest, release)
+def _manifest_version(manifest: Mapping[str, Any], section: str) -> str:
+    entry = manifest.get(section)
+    if isinstance(entry, Mapping) and entry.get("version") is not None:
+        return str(entry["version"])
+    return "not recorded"

@@ -96,23 +96,19 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def manifest_checksums(manifest: Mapping[str, Any], source: Path) -> dict[str, str]:
-    """Return the SHA-256 that ``manifest["files"]`` records for each path.
+    """Return ``manifest["files"]``: the SHA-256 (hex) of every file but the manifest, by relative path.
 
     Raises PublishError naming ``source`` when the entry is missing or malformed.
     """
     entries = manifest.get("files")
-    checksums: dict[str, str] = {}
-    if isinstance(entries, Mapping):
-        for path, entry in entries.items():
-            digest = entry.get("sha256") if isinstance(entry, Mapping) else None
-            if isinstance(path, str) and isinstance(digest, str):
-                checksums[path] = digest.lower()
-    if not checksums:
-        raise PublishError(
-            f"{source} lists no files with their SHA-256 under 'files'.",
-            hint="rebuild the catalog with `indievaluecatalog build`, which records every file's SHA-256",
-        )
-    return checksums
+    if isinstance(entries, Mapping) and entries:
+        checksums = {path: digest for path, digest in entries.items() if isinstance(digest, str)}
+        if len(checksums) == len(entries):
+            return {str(path): digest.lower() for path, digest in checksums.items()}
+    raise PublishError(
+        f"{source} lists no files with their SHA-256 under 'files'.",
+        hint="rebuild the catalog with `indievaluecatalog build`, which records every file's SHA-256",
+    )
 
 
 def verify_catalog_folder(folder: Path) -> LocalCatalog:

@@ -26,8 +26,8 @@ def stage_release(catalog: LocalCatalog, release: ReleaseInfo, destination: Path
     """Write ``catalog`` with the card and manifest of ``release`` into the empty folder ``destination``.
 
     Data files are hard-linked where the file system allows it and copied otherwise; the card and the manifest
-    are new files, so the built folder is never changed. The manifest's ``release`` entry and its checksum of
-    the card are updated, so the staged folder passes the same completeness check as a fresh build.
+    are new files, so the built folder is never changed. The manifest gains a ``release`` entry and the card's new
+    checksum, so the staged folder passes the same completeness check as a fresh build.
     """
     destination.mkdir(parents=True, exist_ok=True)
     for local_file in catalog.files:
@@ -38,18 +38,21 @@ def stage_release(catalog: LocalCatalog, release: ReleaseInfo, destination: Path
         _link_or_copy(catalog.folder / local_file.path, target)
 
     manifest: dict[str, Any] = copy.deepcopy(dict(catalog.manifest))
+    files = manifest.pop("files")
     manifest["release"] = release.as_manifest_entry()
     card_path = destination / CARD_NAME
-    card_path.write_text(render_release_card(catalog, manifest, release), encoding="utf-8")
-    card_sha256, _ = hash_file(card_path)
-    manifest["files"][CARD_NAME]["sha256"] = card_sha256
-    if "bytes" in manifest["files"][CARD_NAME]:
-        manifest["files"][CARD_NAME]["bytes"] = card_path.stat().st_size
-    (destination / MANIFEST_NAME).write_text(
-        json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    _write_text(card_path, render_release_card(manifest, release))
+    files[CARD_NAME], _ = hash_file(card_path)
+    manifest["files"] = files
+    _write_text(destination / MANIFEST_NAME, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     logger.info("Staged release %s of %s in %s", release.tag, catalog.folder, destination)
     return verify_catalog_folder(destination)
+
+
+def _write_text(path: Path, text: str) -> None:
+    # The build writes "\n" line ends on every platform; so does the release, so hashes match across systems.
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

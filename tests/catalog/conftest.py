@@ -42,7 +42,7 @@ def write_catalog(folder: Path, *, marker: str) -> Path:
     )
     (folder / "README.md").write_text(CARD, encoding="utf-8")
     files = {
-        path.relative_to(folder).as_posix(): {"sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }

@@ -5,81 +5,67 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import httpx2  # huggingface_hub 2.x wraps an httpx2 response in every HTTP error it raises
-import pandas as pd
 import pytest
 from huggingface_hub import CommitInfo, CommitOperationAdd, CommitOperationDelete, HfApi, RepoFile
 from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
 from huggingface_hub.hf_api import GitRefInfo, GitRefs
 
-CARD_TEMPLATE = """---
-configs:
-- config_name: respondents
-  data_files:
-  - split: train
-    path: data/respondents.parquet
-- config_name: statements
-  data_files:
-  - split: train
-    path: data/statements.parquet
----
+from indievaluecatalog.convert import BuildOptions, build_catalog
+from indievaluecatalog.sample import write_sample
 
-# IndieValueCatalog (synthetic test catalog)
-
-Built from a synthetic WVS-7-shaped file; no survey response is real.
-"""
+SAMPLE_SIZES = (40, 45)
+"""Respondents of the two synthetic catalogs that the session builds, so two releases can differ."""
 
 
-def write_catalog(folder: Path, *, respondents: int = 6) -> Path:
-    """Write a small catalog in the documented layout: card, parquet configs, a report and the manifest."""
-    (folder / "data").mkdir(parents=True, exist_ok=True)
-    (folder / "reports").mkdir(exist_ok=True)
-    table = pd.DataFrame(
-        {
-            "respondent_id": [f"R{index:016x}" for index in range(respondents)],
-            "country_code": pd.array([276] * respondents, dtype="int16"),
-            "Q1_polar": pd.array([index % 2 for index in range(respondents)], dtype="Int8"),
-        }
-    )
-    table.to_parquet(folder / "data" / "respondents.parquet", index=False)
-    statements = pd.DataFrame(
-        {
-            "statement_id": ["Q1:polar:0", "Q1:polar:1"],
-            "question_id": ["Q1", "Q1"],
-            "text": ["Family is important in my life.", "Family is not important in my life."],
-        }
-    )
-    statements.to_parquet(folder / "data" / "statements.parquet", index=False)
-    (folder / "reports" / "coverage.csv").write_text("question_id,reason,respondents\n", encoding="utf-8")
-    (folder / "README.md").write_text(CARD_TEMPLATE, encoding="utf-8")
-    write_manifest(folder)
-    return folder
+@pytest.fixture(scope="session")
+def built_catalogs(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
+    """Build one catalog per sample size from synthetic WVS-7 files with the real build, once per session."""
+    root = tmp_path_factory.mktemp("builds")
+    catalogs = {}
+    for respondents in SAMPLE_SIZES:
+        sample = write_sample(root / f"sample-{respondents}.csv", respondents=respondents, seed=respondents)
+        catalogs[respondents] = build_catalog(sample, BuildOptions(out=root / f"catalog-{respondents}")).out
+    return catalogs
 
 
-def write_manifest(folder: Path) -> None:
-    """(Re)write manifest.json with the SHA-256 and size of every other file of ``folder``."""
-    files = {}
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder).as_posix()
-        if path.is_file() and relative != "manifest.json":
-            files[relative] = {
-                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-                "bytes": path.stat().st_size,
-            }
-    manifest = {"codebook": {"version": "1.0.0"}, "package": {"version": "0.1.0"}, "files": files}
+@pytest.fixture
+def make_catalog(tmp_path: Path, built_catalogs: dict[int, Path]) -> Callable[..., Path]:
+    """Return a function that copies a built catalog into a new folder of the test."""
+
+    def make(name: str, *, respondents: int = SAMPLE_SIZES[0]) -> Path:
+        return Path(shutil.copytree(built_catalogs[respondents], tmp_path / name))
+
+    return make
+
+
+@pytest.fixture
+def catalog_dir(make_catalog: Callable[..., Path]) -> Path:
+    """A complete catalog folder, built from a synthetic sample, that the test may change."""
+    return make_catalog("catalog")
+
+
+def add_catalog_file(folder: Path, relative: str, content: bytes) -> None:
+    """Write a file into a catalog and record its SHA-256 in the manifest, as a build that wrote it would."""
+    path = folder / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"][relative] = hashlib.sha256(content).hexdigest()
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
 
 
 @pytest.fixture
-def catalog_dir(tmp_path: Path) -> Path:
-    """A complete synthetic catalog folder."""
-    return write_catalog(tmp_path / "catalog")
+def add_file() -> Callable[[Path, str, bytes], None]:
+    """Return the function that adds a file, listed in the manifest, to a catalog folder."""
+    return add_catalog_file
 
 
 def _http_error(kind: type[HfHubHTTPError], status: int, message: str) -> HfHubHTTPError:
@@ -250,22 +236,6 @@ def fake_hub(monkeypatch: pytest.MonkeyPatch) -> FakeHub:
         )
     monkeypatch.setenv("HF_TOKEN", "hf_FakeTokenForTestsOnly0123456789abcdef")
     return hub
-
-
-@pytest.fixture
-def make_catalog(tmp_path: Path) -> Any:
-    """Return a function that writes a synthetic catalog with a given number of respondents into a new folder."""
-
-    def make(name: str, *, respondents: int = 6) -> Path:
-        return write_catalog(tmp_path / name, respondents=respondents)
-
-    return make
-
-
-@pytest.fixture
-def rewrite_manifest() -> Any:
-    """Return the function that rewrites a synthetic catalog's manifest after a test changed its files."""
-    return write_manifest
 
 
 @pytest.fixture(autouse=True)

@@ -46,10 +46,24 @@ def test_invalid_manifest_json_raises(catalog_dir: Path) -> None:
         verify_catalog_folder(catalog_dir)
 
 
-def test_manifest_without_files_raises(catalog_dir: Path) -> None:
-    """A manifest that records no checksums cannot vouch for the folder."""
-    (catalog_dir / "manifest.json").write_text(json.dumps({"files": {}}), encoding="utf-8")
+@pytest.mark.parametrize(
+    "files",
+    [None, {}, [], {"README.md": {"sha256": "0" * 64}}, {"README.md": 5}],
+    ids=["absent", "empty", "list", "nested", "number"],
+)
+def test_manifest_without_checksums_raises(catalog_dir: Path, files: object) -> None:
+    """A manifest whose 'files' is not a path-to-SHA-256 mapping cannot vouch for the folder."""
+    manifest = json.loads((catalog_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"] = files
+    (catalog_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(PublishError, match="lists no files"):
+        verify_catalog_folder(catalog_dir)
+
+
+def test_manifest_not_object_raises(catalog_dir: Path) -> None:
+    """A manifest that is JSON but not an object raises CatalogNotFoundError."""
+    (catalog_dir / "manifest.json").write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(CatalogNotFoundError, match="expected a JSON object"):
         verify_catalog_folder(catalog_dir)
 
 

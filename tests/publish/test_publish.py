@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -38,37 +39,50 @@ def test_first_release(catalog_dir: Path, fake_hub: Any) -> None:
 
 def test_release_card_and_manifest(catalog_dir: Path, fake_hub: Any) -> None:
     """The uploaded card names the version, repository and WVS conditions; the manifest records the release."""
+    built_manifest = json.loads((catalog_dir / "manifest.json").read_text(encoding="utf-8"))
+    built_card = (catalog_dir / "README.md").read_text(encoding="utf-8")
     result = publish_catalog(catalog_dir, version="1.2.0", repo_id=REPO)
 
     remote = fake_hub.repos[REPO].files(result.commit)
     card = remote["README.md"].decode()
-    assert card.startswith("---\nconfigs:")
+    assert card.startswith("---\n")
+    assert card.index("# IndieValueCatalog") < card.index("## Release") < card.index("## Configs and splits")
     assert "| dataset version | 1.2.0 |" in card
-    assert f"`{REPO}`" in card
+    assert f"| repository | `{REPO}` (private) |" in card
     assert f'load_dataset("{REPO}", "respondents", revision="v1.2.0")' in card
     assert WVS_CONDITIONS in card
-    assert "| codebook version | 1.0.0 |" in card
+    assert f"| codebook version | {built_manifest['codebook']['version']} |" in card
+    # Apart from the release section, the card is the one the build wrote.
+    release_start = card.index("## Release")
+    release_end = card.index("## Configs and splits")
+    assert card[:release_start] + card[release_end:] == built_card
     manifest = json.loads(remote["manifest.json"])
     assert manifest["release"] == {"version": "1.2.0", "tag": "v1.2.0", "repo_id": REPO}
-    assert manifest["files"]["README.md"]["bytes"] == len(remote["README.md"])
+    assert manifest["files"]["README.md"] == hashlib.sha256(remote["README.md"]).hexdigest()
+    assert {k: v for k, v in manifest.items() if k not in ("release", "files")} == {
+        k: v for k, v in built_manifest.items() if k != "files"
+    }
     # The built folder itself is left unchanged.
-    assert "## Release" not in (catalog_dir / "README.md").read_text(encoding="utf-8")
-    assert "release" not in json.loads((catalog_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert (catalog_dir / "README.md").read_text(encoding="utf-8") == built_card
+    assert json.loads((catalog_dir / "manifest.json").read_text(encoding="utf-8")) == built_manifest
 
 
-def test_second_release(make_catalog: Any, fake_hub: Any, rewrite_manifest: Any) -> None:
+def test_second_release(make_catalog: Any, fake_hub: Any, add_file: Any) -> None:
     """A new version makes a second commit and tag; files the new build lacks are deleted from the tree."""
     first_dir = make_catalog("first")
-    (first_dir / "reports" / "label_drift.csv").write_text("variable,code\n", encoding="utf-8")
-    rewrite_manifest(first_dir)
+    add_file(first_dir, "reports/extra.csv", b"variable,code\n")
     first = publish_catalog(first_dir, version="1.0.0", repo_id=REPO)
-    second = publish_catalog(make_catalog("second", respondents=9), version="1.1.0", repo_id=REPO)
+    second = publish_catalog(make_catalog("second", respondents=45), version="1.1.0", repo_id=REPO)
 
     repo = fake_hub.repos[REPO]
     assert second.commit != first.commit
     assert repo.tags == {"v1.0.0": first.commit, "v1.1.0": second.commit}
-    assert "reports/label_drift.csv" in repo.files(first.commit)
-    assert "reports/label_drift.csv" not in repo.files(second.commit)
+    assert "reports/extra.csv" in repo.files(first.commit)
+    assert "reports/extra.csv" not in repo.files(second.commit)
+    assert (
+        repo.files(first.commit)["data/respondents.parquet"]
+        != repo.files(second.commit)["data/respondents.parquet"]
+    )
     assert fake_hub.calls.count(f"create_repo {REPO} private=True") == 1
 
 
