@@ -8,6 +8,12 @@ from indievaluecatalog.splits._demonstrations import (
     check_demos,
     draw_demonstrations,
 )
+from indievaluecatalog.splits._features import (
+    PROBES_DESCRIPTION,
+    SPLITS_DESCRIPTION,
+    probes_features,
+    splits_features,
+)
 from indievaluecatalog.splits._instances import (
     SPLIT_NAMES,
     StatementTexts,
@@ -43,7 +49,9 @@ __all__ = [
     "DEFAULT_SEED",
     "DEMO_COUNTS",
     "MIXED_RANGE",
+    "PROBES_DESCRIPTION",
     "PROBES_SCHEMA",
+    "SPLITS_DESCRIPTION",
     "SPLIT_COLUMNS",
     "SPLIT_NAMES",
     "AnswerMatrix",
@@ -68,6 +76,7 @@ __all__ = [
     "instances_for_people",
     "load_probe_setups",
     "load_task_instances",
+    "probes_features",
     "rows_to_instances",
     "scaled_rules",
     "select_evaluation",
@@ -75,6 +84,7 @@ __all__ = [
     "select_heldout_countries",
     "setups_from_rule",
     "split_ids",
+    "splits_features",
     "stable_generator",
     "training_pool_ids",
     "write_task_tables",

@@ -83,19 +83,51 @@ class TaskTables:
         }
 
 
+BASE_COLUMNS = (
+    "respondent_id",
+    "country_code",
+    "continent",
+    "religion",
+    "n_valid_answers",
+    "n_valid_demographics",
+)
+"""Columns of the `respondents` table that the split rules read besides the answers."""
+
+
+def _needed_columns(respondents: pa.Table | pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Return the columns the split rules and draws read, as pandas (converting only those from Arrow)."""
+    if isinstance(respondents, pd.DataFrame):
+        return respondents
+    wanted = [*BASE_COLUMNS, *(f"{q.id}_{g}" for q in codebook.questions for g in ("polar", "refined"))]
+    present = [c for c in wanted if c in respondents.column_names]
+    frame: pd.DataFrame = respondents.select(present).to_pandas()
+    return frame
+
+
+BASE_COLUMNS = (
+    "respondent_id",
+    "country_code",
+    "continent",
+    "religion",
+    "n_valid_answers",
+    "n_valid_demographics",
+)
+
+
 def build_task_tables(
-    respondents: pd.DataFrame,
+    respondents: pa.Table | pd.DataFrame,
     codebook: Codebook,
     *,
     seed: int = DEFAULT_SEED,
     rules: EvaluationRules | None = None,
     setups: ProbeSetups | None = None,
 ) -> TaskTables:
-    """Select the splits of ``respondents`` (a `respondents` table) and draw the evaluation people's instances.
+    """Select the splits of ``respondents`` (the `respondents` table) and draw the evaluation people's instances.
 
     With ``rules`` None the paper's rules are scaled to the size of the input (see ``scaled_rules``).
     """
     setups = setups or load_probe_setups(codebook=codebook)
+    respondents = _needed_columns(respondents, codebook)
     selection = select_evaluation(respondents, setups.distinct_questions, seed=seed, rules=rules)
     held_countries = select_heldout_countries(respondents, seed=seed)
     held_categories = select_heldout_categories(codebook, seed=seed)

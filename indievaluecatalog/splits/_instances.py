@@ -46,17 +46,24 @@ def _data_file(catalog_dir: Path, name: str) -> Path:
     return path
 
 
-def _manifest_splits(catalog_dir: Path) -> Mapping[str, Any]:
+def _manifest(catalog_dir: Path) -> Mapping[str, Any]:
     path = catalog_dir / "manifest.json"
     if not path.is_file():
         return {}
-    entry = json.loads(path.read_text(encoding="utf-8")).get("splits", {})
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _manifest_splits(catalog_dir: Path) -> Mapping[str, Any]:
+    entry = _manifest(catalog_dir).get("splits", {})
     return entry if isinstance(entry, dict) else {}
 
 
 def catalog_seed(catalog_dir: str | Path) -> int:
-    """Return the seed a catalog's splits were built with (manifest ``splits.seed``), else DEFAULT_SEED."""
+    """Return the seed a catalog's splits were built with (manifest ``splits.seed`` or ``seed``), else DEFAULT_SEED."""
     seed = _manifest_splits(Path(catalog_dir)).get("seed")
+    if seed is None:
+        seed = _manifest(Path(catalog_dir)).get("seed")
     if seed is None:
         logger.warning(
             "No split seed in %s/manifest.json; assuming the default seed %d", catalog_dir, DEFAULT_SEED
