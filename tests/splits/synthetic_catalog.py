@@ -155,7 +155,7 @@ def write_catalog(frame: pd.DataFrame, codebook: Codebook, folder: Path, *, seed
 
 def _regenerate_golden(path: Path) -> None:
     from indievaluecatalog.codebook import load_codebook
-    from indievaluecatalog.splits import select_evaluation, load_probe_setups
+    from indievaluecatalog.splits import load_probe_setups, select_evaluation
 
     codebook = load_codebook()
     frame = synthetic_respondents(codebook, 40, seed=11)

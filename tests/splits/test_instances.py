@@ -134,7 +134,7 @@ def test_missing_catalog_raises(tmp_path: Path) -> None:
     """A folder without a built catalog raises CatalogNotFoundError naming the missing file."""
     with pytest.raises(CatalogNotFoundError, match="probes"):
         load_task_instances(tmp_path)
-    with pytest.raises(CatalogNotFoundError, match="splits.parquet"):
+    with pytest.raises(CatalogNotFoundError, match=r"splits\.parquet"):
         evaluation_ids(tmp_path)
 
 

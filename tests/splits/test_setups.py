@@ -10,10 +10,47 @@ from indievaluecatalog.codebook import Codebook
 from indievaluecatalog.errors import CodebookError
 from indievaluecatalog.splits import load_probe_setups, setups_from_rule
 
-SETUP_0 = (
-    "Q1 Q2 Q3 Q46 Q47 Q48 Q57 Q58 Q59 Q106 Q107 Q108 Q112 Q113 Q114 Q121 Q122 Q123 Q131 Q132 Q133 Q152 Q153 Q154 "
-    "Q158 Q159 Q160 Q164 Q165 Q166 Q176 Q177 Q178 Q199 Q200 Q201 Q235 Q236 Q237"
-).split()
+SETUP_0 = [
+    "Q1",
+    "Q2",
+    "Q3",
+    "Q46",
+    "Q47",
+    "Q48",
+    "Q57",
+    "Q58",
+    "Q59",
+    "Q106",
+    "Q107",
+    "Q108",
+    "Q112",
+    "Q113",
+    "Q114",
+    "Q121",
+    "Q122",
+    "Q123",
+    "Q131",
+    "Q132",
+    "Q133",
+    "Q152",
+    "Q153",
+    "Q154",
+    "Q158",
+    "Q159",
+    "Q160",
+    "Q164",
+    "Q165",
+    "Q166",
+    "Q176",
+    "Q177",
+    "Q178",
+    "Q199",
+    "Q200",
+    "Q201",
+    "Q235",
+    "Q236",
+    "Q237",
+]
 
 
 def test_rule_reproduces_listed_setups(codebook: Codebook) -> None:
@@ -47,7 +84,7 @@ def test_malformed_file_raises(tmp_path: Path) -> None:
     """A setups file without `setup` numbers raises CodebookError naming the file."""
     path = tmp_path / "setups.yaml"
     path.write_text("name: x\nversion: '1'\nrule: {items_per_category: 3}\nsetups:\n- probes: {A: [Q1]}\n")
-    with pytest.raises(CodebookError, match="setups.yaml is malformed"):
+    with pytest.raises(CodebookError, match=r"setups\.yaml is malformed"):
         load_probe_setups(path)
 
 
