@@ -122,9 +122,8 @@ def _numeric_responses(
     warnings: list[str] = []
     coverage: list[CoverageGap] = []
     unusable: dict[str, int] = {}
-    if match.country_name_column is not None or (
-        "B_COUNTRY" in frame.columns and frame["B_COUNTRY"].dtype == object
-    ):
+    names_given = "B_COUNTRY" in frame.columns and not pd.api.types.is_numeric_dtype(frame["B_COUNTRY"])
+    if match.country_name_column is not None or names_given:
         source = match.country_name_column or "B_COUNTRY"
         columns["B_COUNTRY"] = _country_codes(book, frame[source], shown_as, source)
         message = (
@@ -164,7 +163,7 @@ def _numeric_responses(
 
 def _to_codes(book: Codebook, name: str, series: pd.Series) -> tuple[np.ndarray, int]:
     """Return float64 codes of a column and the number of non-empty cells that are not numbers."""
-    if series.dtype != object and not isinstance(series.dtype, pd.StringDtype):
+    if pd.api.types.is_numeric_dtype(series):
         return series.to_numpy(dtype=np.float64, na_value=np.nan), 0
     text = series.astype("string").str.strip()
     numbers = pd.to_numeric(text, errors="coerce")
