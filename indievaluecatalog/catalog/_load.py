@@ -21,20 +21,20 @@ MANIFEST_NAME = "manifest.json"
 
 _HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _BUILD_HINT = (
-    "build a catalog with `indievaluecatalog build WVS_FILE --output indievaluecatalog` in this folder, "
+    "build a catalog with `indievaluecatalog build WVS_FILE` in this folder (it writes ./indievaluecatalog), "
     f"pass source=FOLDER or source='OWNER/NAME' (a published release), or set {SOURCE_ENV}"
 )
 
 
 @dataclass(frozen=True)
 class CatalogSource:
-    """Where a catalog is loaded from."""
+    """Location of the catalog to load."""
 
     kind: Literal["folder", "hub"]
     location: str
     """Absolute folder path, or the Hub dataset id ``OWNER/NAME``."""
     origin: str
-    """How the source was chosen: ``argument``, the environment variable, or ``working directory``."""
+    """Rule that chose the source: ``argument``, the environment variable, or ``working directory``."""
 
 
 def resolve_source(source: str | os.PathLike[str] | None = None) -> CatalogSource:
@@ -67,7 +67,7 @@ def load_catalog(
     """Load config ``config`` of the catalog with ``datasets.load_dataset`` and return what it returns.
 
     The catalog is ``source`` (a folder or a Hub id ``OWNER/NAME``), else $INDIEVALUECATALOG_SOURCE, else
-    ``./indievaluecatalog`` when it holds a built catalog. ``revision`` (a release tag such as ``v1.0.0``, a
+    ``./indievaluecatalog`` when it contains a built catalog. ``revision`` (a release tag such as ``v1.0.0``, a
     branch or a commit) is passed to the Hub; a folder has no revisions, so giving one for a folder is an error.
     ``split`` selects one split (a ``Dataset``); without it a ``DatasetDict`` of every split is returned.
     Further keyword arguments go to ``load_dataset`` unchanged.

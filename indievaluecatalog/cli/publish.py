@@ -46,6 +46,7 @@ def publish(folder: Path, repo_id: str | None, version: str, public: bool, dry_r
         click.echo(f"Dry run: nothing was sent to the Hub. Planned operations for {result.repo_id}:")
         for line in result.operations:
             click.echo(f"  {line}")
+        click.echo(f"After publishing, pin the release with: {result.load_snippet()}")
         return
     visibility = "private" if result.private else "public"
     click.echo(

@@ -12,7 +12,7 @@ from indievaluecatalog.publish._version import ReleaseVersion
 WVS_CONDITIONS = (
     "The WVS conditions of use forbid redistributing the survey data, so releases are private by default: "
     "share this repository only with people who accepted the WVS conditions themselves, and point everyone "
-    "else to `indievaluecatalog build`, which regenerates the same catalog from their own WVS-7 download."
+    "else to `indievaluecatalog build`, which regenerates the catalog from their own WVS-7 download."
 )
 """Conditions of use that every release card states in its release section."""
 
@@ -24,7 +24,7 @@ PUBLIC_WARNING = (
 
 @dataclass(frozen=True)
 class ReleaseInfo:
-    """What a release adds to a built catalog: its version and where it is published."""
+    """Version and Hub repository of a release of a built catalog."""
 
     version: ReleaseVersion
     repo_id: str
@@ -49,7 +49,7 @@ def render_release_card(manifest: Mapping[str, Any], release: ReleaseInfo) -> st
     """Render the card of ``release`` from its manifest: the build's card with a release section after the title.
 
     The build's renderer (``convert.render_dataset_card``) is a pure function of the manifest, so the card is
-    rendered again rather than edited; the release section goes before the card's first ``## `` heading.
+    rendered again rather than edited. The release section goes before the card's first ``## `` heading.
     """
     card = render_dataset_card(manifest, configs_from_manifest(manifest))
     section = render_release_section(manifest, release)

@@ -73,7 +73,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     if not folder.is_dir():
         raise CatalogNotFoundError(
             f"Catalog folder {folder} not found.",
-            hint="build one with: indievaluecatalog build WVS_FILE --output DIR",
+            hint="build one with: indievaluecatalog build WVS_FILE --out DIR",
         )
     if not path.is_file():
         raise CatalogNotFoundError(

@@ -29,8 +29,9 @@ DEFAULT_REPO_NAME = "indievaluecatalog"
 """Repository name used under the logged-in user when no repository id is given."""
 
 _REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
-# Transport failures: HfHubHTTPError covers HTTP status errors and is an OSError, as are connection errors.
-_HUB_ERRORS = (HfHubHTTPError, OSError)
+# huggingface_hub derives HfHubHTTPError from the base error of its HTTP library (httpx2.HTTPError in 2.x), which
+# is also the base of connection and timeout errors. OSError covers offline mode and unreadable files.
+_HUB_ERRORS: tuple[type[Exception], ...] = (OSError, *HfHubHTTPError.__bases__)
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,8 @@ def publish_catalog(
 
     Before anything remote, the folder must be a complete catalog (every file's SHA-256 matches manifest.json)
     and ``version`` a semantic version whose tag does not exist yet. The repository is created private unless
-    ``public``. After the upload, the remote files are compared with the local SHA-256 sums and only then is the
-    tag created; a failed upload or a mismatch leaves no tag and raises PublishError. ``dry_run`` checks the
+    ``public``. After the upload, the remote files are compared with the local SHA-256 sums, and only a match
+    creates the tag. A failed upload or a mismatch raises PublishError and leaves no tag. ``dry_run`` checks the
     folder, stages the release locally and returns the planned operations without contacting the Hub.
 
     The token comes from ``token``, else the standard Hub login or ``HF_TOKEN``; it is never logged.
@@ -276,7 +277,7 @@ def _plan(
 
 
 def _call_hub(action: str, repo_id: str, function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """Call ``function``; turn a failed Hub request into a PublishError that says no tag was created."""
+    """Call ``function``; turn a failed Hub request into a PublishError stating that no tag was created."""
     try:
         return function(*args, **kwargs)
     except _HUB_ERRORS as error:
@@ -284,7 +285,8 @@ def _call_hub(action: str, repo_id: str, function: Callable[P, R], *args: P.args
 
 
 def _hub_error(action: str, repo_id: str, error: Exception) -> PublishError:
-    # The message of a Hub error names the URL and the server's reason, never the token.
+    # huggingface_hub builds its error messages from the URL and the server's reply, not from the request
+    # headers that carry the token.
     return PublishError(
         f"Failed to {action} for dataset {repo_id}: {error}. No release tag was created.",
         hint="check your network, your token's write access (`hf auth whoami`) and the repository id",

@@ -52,7 +52,7 @@ def compare_remote_files(local: LocalCatalog, remote: dict[str, RepoFile]) -> li
 
 
 def verify_remote_commit(hub: HfApi, repo_id: str, commit: str, local: LocalCatalog) -> None:
-    """Check that commit ``commit`` of ``repo_id`` holds exactly the files of ``local``.
+    """Check that commit ``commit`` of ``repo_id`` contains exactly the files of ``local``.
 
     Raises PublishError naming every differing file and the commit.
     """

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 def stage_release(catalog: LocalCatalog, release: ReleaseInfo, destination: Path) -> LocalCatalog:
     """Write ``catalog`` with the card and manifest of ``release`` into the empty folder ``destination``.
 
-    Data files are hard-linked where the file system allows it and copied otherwise; the card and the manifest
+    Data files are hard-linked where the file system allows it and copied otherwise. The card and the manifest
     are new files, so the built folder is never changed. The manifest gains a ``release`` entry and the card's new
     checksum, so the staged folder passes the same completeness check as a fresh build.
     """

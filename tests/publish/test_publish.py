@@ -228,3 +228,19 @@ def test_stale_parent_commit_rejected(
     with pytest.raises(PublishError, match="412"):
         publish_catalog(catalog_dir, version="1.0.0", repo_id=REPO)
     assert fake_hub.repos[REPO].tags == {}
+
+
+def test_connection_error_leaves_no_tag(
+    catalog_dir: Path, fake_hub: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A connection error during the upload becomes a PublishError, and no tag is created."""
+    import httpx2
+    from huggingface_hub import HfApi
+
+    def unreachable(*args: Any, **kwargs: Any) -> None:
+        raise httpx2.ConnectError("connection refused")
+
+    monkeypatch.setattr(HfApi, "create_commit", unreachable)
+    with pytest.raises(PublishError, match=r"Failed to upload the release .*connection refused"):
+        publish_catalog(catalog_dir, version="1.0.0", repo_id=REPO)
+    assert fake_hub.repos[REPO].tags == {}
