@@ -45,7 +45,7 @@ def test_working_directory_third(cwd_catalog: Path) -> None:
 
 
 def test_nothing_found_says_how_to_build(workdir: Path) -> None:
-    """With no catalog anywhere, CatalogNotFoundError says how to build one or where to point."""
+    """With no catalog anywhere, CatalogNotFoundError explains how to build one or where to point."""
     with pytest.raises(CatalogNotFoundError) as raised:
         load_catalog("respondents")
     assert str(workdir / "indievaluecatalog") in raised.value.message

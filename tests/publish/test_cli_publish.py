@@ -63,6 +63,7 @@ def test_dry_run_touches_nothing(
     assert f"add data/respondents.parquet ({parquet.size} bytes, sha256 {parquet.sha256})" in out
     assert "add README.md" in out
     assert "add manifest.json" in out
+    assert f'pin the release with: load_dataset("{REPO}", "respondents", revision="v1.0.0")' in out
 
 
 def test_dry_run_without_repo_id(

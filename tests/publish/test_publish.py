@@ -156,7 +156,7 @@ def test_token_from_environment_used(catalog_dir: Path, fake_hub: Any) -> None:
 
 
 def test_missing_token_raises(catalog_dir: Path, fake_hub: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without a login or HF_TOKEN, publishing stops before any Hub call and says how to log in."""
+    """Without a login or HF_TOKEN, publishing stops before any Hub call with a login hint."""
     monkeypatch.delenv("HF_TOKEN")
     with pytest.raises(PublishError) as raised:
         publish_catalog(catalog_dir, version="1.0.0", repo_id=REPO)
