@@ -32,7 +32,7 @@ class QuestionLayout:
     n_options: np.ndarray
     """Options per question, aligned with ``question_ids``."""
     offsets: np.ndarray
-    """Column of each question's first option in the one-hot vector; one extra entry holds the width."""
+    """Column of each question's first option in the one-hot vector; one extra entry is the width."""
 
     @property
     def width(self) -> int:

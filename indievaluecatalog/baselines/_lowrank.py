@@ -34,8 +34,8 @@ class LowRankModel:
 class LowRankScorer(BaselineScorer):
     """Predict probes from the demonstrations through the training pool's principal components.
 
-    Training: each training person becomes a one-hot vector over all options, centred by the option shares;
-    a question the person did not answer contributes zeros (mean imputation). The top ``rank`` eigenvectors of
+    Training: each training person becomes a one-hot vector over all options, centred by the option shares.
+    A question the person did not answer contributes zeros, which is mean imputation. The top ``rank`` eigenvectors of
     the covariance and the residual variance define a probabilistic PCA model. Scoring: the latent position of
     the person is the posterior mean given only the options of the demonstration questions
     (z = (W_O' W_O + noise * diag(1 / variances))^-1 W_O' (x_O - mean_O)); each probe's options are

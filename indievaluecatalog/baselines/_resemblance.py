@@ -11,8 +11,8 @@ from indievaluecatalog.baselines._base import BaselineScorer, break_ties
 from indievaluecatalog.codebook import Granularity
 from indievaluecatalog.splits._records import TaskInstance
 
-# Training rows turned into float32 at a time for the similarity product; bounds memory to about
-# chunk_rows x options x 4 bytes (30 MB at the refined granularity).
+# Training rows turned into float32 at a time for the similarity product. This bounds the block's memory to
+# CHUNK_ROWS x options x 4 bytes, 30 MB at the refined granularity (929 options).
 CHUNK_ROWS = 8192
 
 

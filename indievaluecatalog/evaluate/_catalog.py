@@ -24,7 +24,7 @@ _HUB_ID = re.compile(
 
 @dataclass(frozen=True)
 class CatalogInfo:
-    """Where the evaluated catalog came from and which build it is."""
+    """Source and build of the evaluated catalog."""
 
     folder: Path
     source: str

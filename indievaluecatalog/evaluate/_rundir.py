@@ -79,7 +79,7 @@ class RunDirectory:
                 keys = sorted(k for k in set(stored) | set(current) if stored.get(k) != current.get(k))
                 changes = ", ".join(f"{k}: {stored.get(k)!r} -> {current.get(k)!r}" for k in keys)
                 raise EvaluationError(
-                    f"Run directory {self.path} holds a run with another configuration ({changes}).",
+                    f"Run directory {self.path} contains a run with another configuration ({changes}).",
                     hint="rerun with the same settings to resume it, or choose a new --out folder",
                 )
             return True

@@ -29,7 +29,7 @@ CHUNK_INSTANCES = 64
 
 @dataclass(frozen=True)
 class EvaluationResult:
-    """What a finished run produced."""
+    """Outcome of a finished run."""
 
     run_dir: Path
     results: dict[str, Any]

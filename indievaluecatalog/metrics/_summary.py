@@ -49,8 +49,8 @@ def summarize_predictions(
     """Return every metric of ``table`` as a JSON-ready mapping (accuracies as fractions).
 
     ``people`` (indexed by respondent id) and ``dimensions`` (dimension name to column of ``people``) enable
-    the per-group accuracies and the Value Inequity Index; ``bootstrap`` resamples of people (0 to skip)
-    give 95% intervals, drawn from ``seed``.
+    the per-group accuracies and the Value Inequity Index. ``bootstrap`` resamples of people, drawn from
+    ``seed``, give 95% intervals; 0 skips them.
     """
     check_predictions(table)
     present: list[Granularity] = [g for g in GRANULARITIES if (table["granularity"] == g).any()]

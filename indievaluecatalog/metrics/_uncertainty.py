@@ -47,7 +47,7 @@ def bootstrap_accuracy(
         values = matrix.reindex(people).to_numpy(dtype="float64")
         resampled = values[draws]  # resamples x people x setups
         with warnings.catch_warnings():
-            # A resample can miss every person of a setup; that setup then drops out of the mean.
+            # A resample can miss every person of a setup, and then that setup drops out of the mean.
             warnings.simplefilter("ignore", RuntimeWarning)
             per_setup = np.nanmean(resampled, axis=1)
         estimates[granularity] = np.nanmean(per_setup, axis=1)
