@@ -21,8 +21,8 @@ V6_ONLY_TYPE = "(v6 only; not in v5 codebook json)"
 
 V6_COLUMN_COUNT = 613
 VERSION_TEXT = {"6.0": "6-0-0", "5.0": "5-0-0"}
-# NOTE: the v5.0 DOI is the one the v5.0 codebook prints; the v6.0 DOI follows the same series and is not
-# checked against the v6.0 release.
+# NOTE: the v5.0 DOI is the one the v5.0 codebook prints. The v6.0 DOI assumes the same series continues
+# and is not checked against the v6.0 release.
 DOI = {"6.0": "doi.org/10.14281/18241.24", "5.0": "doi.org/10.14281/18241.20"}
 
 # Value labels that the v5.0 file words differently from the codebook (which follows v6.0), so that version
@@ -34,7 +34,7 @@ V5_LABEL_CHANGES: Mapping[str, Mapping[int, str]] = {
     "Q275": {0: "Less than primary education (ISCED 0)"},
 }
 
-# Where recodes of demographic variables sit: right after the variable they recode.
+# Position of each demographic recode: right after the variable it recodes.
 _PLACED_AFTER = {"X003R": 262, "X003R2": 262, "X002_02B": 266, "V002A_01": 267, "V001A_01": 268}
 _QUESTION_NAME = re.compile(r"^Q(\d+)(.*)$")
 

@@ -72,7 +72,7 @@ def _variable(raw: bytes, position: int, out: bytearray) -> int:
         padded = (len(text) + 3) // 4 * 4
         out += struct.pack("<i", len(text)) + text.ljust(padded, b" ")
         end += 4 + (length + 3) // 4 * 4
-    missing_end = end + 8 * abs(n_missing)
+    missing_end: int = end + 8 * abs(n_missing)
     out += raw[end:missing_end]
     return missing_end
 
@@ -88,13 +88,13 @@ def _value_labels(raw: bytes, position: int, out: bytearray) -> int:
         padded = (len(text) + 1 + 7) // 8 * 8 - 1
         out += value + bytes([len(text)]) + text.ljust(padded, b" ")
         cursor += 8 + (length + 1 + 7) // 8 * 8
-    return cursor
+    return int(cursor)
 
 
 def _extension(raw: bytes, position: int, out: bytearray) -> int:
     _, subtype, size, count = struct.unpack_from("<iiii", raw, position)
     start = position + 16
-    end = start + size * count
+    end: int = start + size * count
     body = raw[start:end]
     if subtype == 20:
         out += struct.pack("<iiii", 7, 20, 1, len(_ENCODING_NAME)) + _ENCODING_NAME

@@ -31,7 +31,7 @@ def convert_layout(
 ) -> SyntheticSurvey:
     """Return ``survey`` (wave-7 rows in the official layout) converted to ``layout``.
 
-    ``others`` holds the rows of other waves (time-series) or of the EVS (joint) in the official layout.
+    ``others`` contains the rows of other waves (time-series) or of the EVS (joint) in the official layout.
     """
     if layout == "timeseries":
         return _timeseries(survey, _require(others), book)
@@ -87,20 +87,6 @@ def _merged_labels(survey: SyntheticSurvey, others: SyntheticSurvey) -> dict[str
     return {
         name: {**others.value_labels.get(name, {}), **survey.value_labels.get(name, {})} for name in names
     }
-
-
-def _with(
-    survey: SyntheticSurvey, frame: pd.DataFrame, labels: Mapping[str, Mapping[int, str]]
-) -> SyntheticSurvey:
-    return SyntheticSurvey(
-        frame,
-        survey.variable_labels,
-        labels,
-        survey.user_missing,
-        survey.file_label,
-        survey.notes,
-        survey.provenance,
-    )
 
 
 def _timeseries(survey: SyntheticSurvey, others: SyntheticSurvey, book: Codebook) -> SyntheticSurvey:

@@ -8,7 +8,7 @@ low rate.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -64,9 +64,9 @@ def apply_demographic_missing(rng: np.random.Generator, columns: dict[str, IntAr
     columns["Q284"][columns["Q281"] == 0] = -3
 
 
-def _missing_codes(rng: np.random.Generator, declared: object, size: int) -> IntArray:
+def _missing_codes(rng: np.random.Generator, declared: Mapping[int, str], size: int) -> IntArray:
     """Draw ``size`` missing codes from the mix, limited to the codes the variable declares."""
-    codes = [code for code, _ in _MISSING_MIX if code in declared]  # type: ignore[operator]
+    codes = [code for code, _ in _MISSING_MIX if code in declared]
     if not codes:
         codes = [-2]
     weights = np.array([weight for code, weight in _MISSING_MIX if code in codes])

@@ -86,7 +86,7 @@ def _other(context: OtherContext, spec: ColumnSpec, alpha: Column) -> Column:
     if name == "V001A_01":
         return _alpha_of(context, "Q268")
     if name in ("Q223_ABREV", "Q223_LOCAL"):
-        party = np.asarray(context.data["Q223"]) % 1000
+        party = _ints(context.data["Q223"]) % 1000
         text = (
             np.char.add("P", party.astype(str))
             if name == "Q223_ABREV"
@@ -94,8 +94,9 @@ def _other(context: OtherContext, spec: ColumnSpec, alpha: Column) -> Column:
         )
         return np.where(party > 0, text, "").astype(object)
     if name == "LNGE_ISO":
-        language = np.asarray(context.data["S_INTLANGUAGE"]) % 1000 - 1
-        return np.array(_ISO_LANGUAGES, dtype=object)[language % len(_ISO_LANGUAGES)]
+        language = _ints(context.data["S_INTLANGUAGE"]) % 1000 - 1
+        iso: Column = np.array(_ISO_LANGUAGES, dtype=object)[language % len(_ISO_LANGUAGES)]
+        return iso
     if name == "A_STUDY":
         return np.full(n, 2, dtype=np.int32)
     if name == "A_WAVE":
@@ -139,7 +140,7 @@ def _other(context: OtherContext, spec: ColumnSpec, alpha: Column) -> Column:
             return _recode(context.data["Q172"], {1: 1, 2: 1, 3: 2, 4: 2, 5: 3, 6: 3, 7: 4, 8: 4})
         return _recode(context.data[name[:-1]], {0: 0, 1: 1, 2: 1})
     if name in ("Q275A", "Q276A", "Q277A", "Q278A"):
-        level = np.asarray(context.data[name[:-1]])
+        level = _ints(context.data[name[:-1]])
         return np.where(level >= 0, context.country_codes * 1000 + level, level).astype(np.int32)
     if any(code > 0 for code in spec.value_labels) or any(code == 0 for code in spec.value_labels):
         return _coded(context, spec, missing_rate=0.01)
@@ -157,7 +158,7 @@ def _country_specific(context: OtherContext, name: str) -> IntArray:
             labels[country.code * 1000 + k] = _label_for(name, country, k)
     codes = context.country_codes.astype(np.int64) * 1000
     if name == "Q289CS9":
-        religion = np.asarray(context.data["Q289"])
+        religion = _ints(context.data["Q289"])
         values = np.where(religion >= 0, codes + religion + 1, religion).astype(np.int32)
     else:
         values = (codes + rng.integers(1, per_country + 1, size=context.size)).astype(np.int32)
@@ -197,8 +198,12 @@ def _weights(context: OtherContext) -> FloatArray:
     return np.round(raw / means[context.country_index], 6)
 
 
+def _ints(values: Column) -> npt.NDArray[np.int64]:
+    return np.asarray(values).astype(np.int64)
+
+
 def _recode(values: Column, mapping: dict[int, int]) -> IntArray:
-    source = np.asarray(values)
+    source = _ints(values)
     result = np.where(source < 0, source, 0).astype(np.int32)
     for old, new in mapping.items():
         result[source == old] = new

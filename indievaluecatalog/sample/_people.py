@@ -30,7 +30,10 @@ _RELIGION_BY_CONTINENT: Mapping[str, tuple[float, ...]] = {
 
 def _choice(rng: np.random.Generator, probabilities: npt.NDArray[np.float64], size: int) -> IntArray:
     """Draw ``size`` category indices from ``probabilities``."""
-    return np.searchsorted(np.cumsum(probabilities), rng.random(size) * probabilities.sum()).astype(np.int32)
+    indices: IntArray = np.searchsorted(
+        np.cumsum(probabilities), rng.random(size) * probabilities.sum()
+    ).astype(np.int32)
+    return indices
 
 
 def draw_demographics(

@@ -1,4 +1,4 @@
-"""The marker that says a file is synthetic, and the built-in sample that ships with the package."""
+"""The marker that labels a file as synthetic, and the built-in sample that ships with the package."""
 
 from __future__ import annotations
 

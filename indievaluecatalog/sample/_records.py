@@ -19,7 +19,7 @@ GENERATOR_VERSION = "1"
 
 @dataclass(frozen=True)
 class SampleProvenance:
-    """What made a synthetic file: the generator, its seed and the layout it imitates."""
+    """Origin of a synthetic file: the generator version, its seed and the layout it imitates."""
 
     generator_version: str
     seed: int

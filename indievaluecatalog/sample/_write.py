@@ -143,6 +143,10 @@ def write_survey(survey: SyntheticSurvey, path: Path, fmt: SampleFormat, encodin
             _write_dta(survey, temporary)
         else:
             survey.frame.to_csv(temporary, index=False, encoding=encoding, lineterminator="\n")
+        # mkstemp creates the file readable by its owner only; give it the usual permissions of a new file.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except OSError as error:
         raise SampleError(
@@ -162,7 +166,7 @@ def _write_sav(survey: SyntheticSurvey, path: Path, *, compress: bool) -> None:
         compress=compress,
         row_compress=not compress,
         note=list(survey.notes),
-        variable_value_labels={name: dict(labels) for name, labels in survey.value_labels.items()},
+        variable_value_labels=_value_labels(survey),
         missing_ranges={name: [{"lo": lo, "hi": hi}] for name, (lo, hi) in survey.user_missing.items()},
     )
     with path.open("r+b") as handle:
@@ -172,14 +176,14 @@ def _write_sav(survey: SyntheticSurvey, path: Path, *, compress: bool) -> None:
 
 def _write_dta(survey: SyntheticSurvey, path: Path) -> None:
     # Stata variable labels hold at most 80 characters.
-    labels = {name: label[:80] for name, label in survey.variable_labels.items()}
+    labels: dict[str, str | None] = {name: label[:80] for name, label in survey.variable_labels.items()}
     pyreadstat.write_dta(
         survey.frame,
         str(path),
         file_label=survey.file_label[:80],
         column_labels=labels,
         version=_DTA_VERSION,
-        variable_value_labels={name: dict(labels) for name, labels in survey.value_labels.items()},
+        variable_value_labels=_value_labels(survey),
     )
     with path.open("r+b") as handle:
         header = handle.read(512)
@@ -192,3 +196,9 @@ def _write_dta(survey: SyntheticSurvey, path: Path) -> None:
             )
         handle.seek(tag + len(b"<timestamp>"))
         handle.write(bytes([len(_DTA_STAMP)]) + _DTA_STAMP)
+
+
+def _value_labels(survey: SyntheticSurvey) -> dict[str, dict[int | float, str]]:
+    return {
+        name: {code: text for code, text in labels.items()} for name, labels in survey.value_labels.items()
+    }

@@ -106,7 +106,6 @@ def test_builtin_sample_is_current(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.slow
 def test_wheel_contains_builtin_sample(tmp_path: Path) -> None:
     """The wheel that hatch builds ships the built-in sample."""
     import subprocess
