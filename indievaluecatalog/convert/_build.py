@@ -32,6 +32,14 @@ from indievaluecatalog.convert._write import (
 )
 from indievaluecatalog.errors import InputFileError
 from indievaluecatalog.readers import RawSurvey, raw_response_schema, read_wvs_file
+from indievaluecatalog.splits import (
+    PROBES_DESCRIPTION,
+    SPLITS_DESCRIPTION,
+    TaskTables,
+    build_task_tables,
+    probes_features,
+    splits_features,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +72,11 @@ class BuildResult:
 
 
 def catalog_configs(
-    book: Codebook, respondents: pa.Table, statements: pa.Table, options: BuildOptions
+    book: Codebook,
+    respondents: pa.Table,
+    statements: pa.Table,
+    options: BuildOptions,
+    task_tables: TaskTables | None = None,
 ) -> list[CatalogConfig]:
     """List every config record of the catalog. Add a config by appending its records here."""
     configs = [
@@ -83,6 +95,13 @@ def catalog_configs(
             schema=statements_schema(book),
         ),
     ]
+    if task_tables is not None:
+        configs.append(
+            CatalogConfig("splits", task_tables.splits, splits_features(), description=SPLITS_DESCRIPTION)
+        )
+        configs.append(
+            CatalogConfig("probes", task_tables.probes, probes_features(), description=PROBES_DESCRIPTION)
+        )
     return configs
 
 
@@ -120,7 +139,8 @@ def build_catalog(raw_file: str | Path | None, options: BuildOptions | None = No
         logger.warning(message)
         warnings.append(message)
     statements = build_statements(book)
-    configs = catalog_configs(book, respondents.table, statements, options)
+    task_tables = build_task_tables(respondents.table, book, seed=options.seed)
+    configs = catalog_configs(book, respondents.table, statements, options, task_tables)
     for config in configs:
         if config.schema is not None:
             frame = config.table.to_pandas(types_mapper=pd.ArrowDtype)
@@ -132,11 +152,14 @@ def build_catalog(raw_file: str | Path | None, options: BuildOptions | None = No
     manifest = _manifest(
         book, survey, options, builtin, summaries, warnings, respondents.without_valid_answers
     )
+    manifest["splits"] = task_tables.manifest_entry()
     text_files = {
         "reports/coverage.csv": coverage_csv(survey),
         "reports/label_drift.csv": label_drift_csv(survey),
         "schemas/raw_responses.json": _schema_json(raw_schema),
     }
+    for name, ids in task_tables.id_lists().items():
+        text_files[f"splits/{name}.txt"] = "".join(f"{rid}\n" for rid in ids)
     for config in configs:
         if config.schema is not None:
             text_files[f"schemas/{config.name}.json"] = _schema_json(config.schema)
