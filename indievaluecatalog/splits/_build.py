@@ -124,7 +124,7 @@ def build_task_tables(
 ) -> TaskTables:
     """Select the splits of ``respondents`` (the `respondents` table) and draw the evaluation people's instances.
 
-    With ``rules`` None the paper's rules are scaled to the size of the input (see ``scaled_rules``).
+    With ``rules`` None the protocol's rules are scaled to the size of the input (see ``scaled_rules``).
     """
     setups = setups or load_probe_setups(codebook=codebook)
     respondents = _needed_columns(respondents, codebook)
@@ -187,8 +187,8 @@ def build_task_tables(
 def write_task_tables(tables: TaskTables, catalog_dir: str | Path) -> dict[str, Path]:
     """Write ``data/splits.parquet``, ``data/probes.parquet`` and ``splits/<split>_<side>.txt`` under a folder.
 
-    Returns the written paths keyed by a short name. The build calls this on its staging folder, so a failure
-    never leaves a half-written catalog.
+    Returns the written paths keyed by a short name. The catalog build writes the same files through its own
+    atomic writer; this function serves callers that assemble a folder themselves (tests, scripts).
     """
     root = Path(catalog_dir)
     (root / "data").mkdir(parents=True, exist_ok=True)

@@ -1,8 +1,10 @@
 """Selection of the evaluation people and of the held-out countries and question categories.
 
-Every draw is seeded through :func:`stable_generator` with a key per continent or split, and every candidate list
-is sorted by ``respondent_id`` (or country code) before it is shuffled, so the result depends only on the seed and
-the data, not on row order, dict order or floating point.
+The rules and counts follow the evaluation protocol of Jiang et al., "Can Language Models Reason about
+Individualistic Human Values and Preferences?" (arXiv 2410.03868). Every draw is seeded through
+:func:`stable_generator` with a key per continent or split. Every candidate list is sorted by ``respondent_id``
+(or country code) before it is shuffled, so the result depends only on the seed and the data, not on row order,
+dict order or floating point.
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from indievaluecatalog.splits._seeding import stable_generator
 logger = logging.getLogger(__name__)
 
 FULL_RELEASE_RESPONDENTS = 97_220
-"""Respondents of the WVS-7 v6.0 release, the population that the paper's counts refer to."""
+"""Respondents of the WVS-7 v6.0 release, the population that the protocol's counts are scaled from."""
 FULL_SCALE_THRESHOLD = 90_000
-"""Inputs with at least this many respondents use the paper's counts unscaled (a full WVS-7 release)."""
+"""Inputs with at least this many respondents (a full WVS-7 release) use the protocol's counts unscaled."""
 MIN_PER_CONTINENT = 4
 """Smallest share per continent when the counts are scaled down for a small input."""
 MISSING_RELIGION = "(missing)"
@@ -32,7 +34,7 @@ MISSING_RELIGION = "(missing)"
 
 @dataclass(frozen=True)
 class EvaluationRules:
-    """The rules that pick the evaluation people; the defaults are the paper's counts for a full release."""
+    """The rules that pick the evaluation people; the defaults are the protocol's counts for a full release."""
 
     size: int = 800
     """Target number of evaluation people."""
@@ -53,7 +55,7 @@ def scaled_rules(
 ) -> EvaluationRules:
     """Scale the evaluation size and religion cap to a population of ``n_respondents``.
 
-    A full release keeps the paper's 800 people and cap of 80. A smaller input gets a size proportional to its
+    A full release keeps the protocol's 800 people and cap of 80. A smaller input gets a size proportional to its
     population relative to the v6.0 release, at least MIN_PER_CONTINENT people per continent, and the religion cap
     scaled by the same factor as the size (at least MIN_PER_CONTINENT). The per-person thresholds stay unscaled.
     """
@@ -129,7 +131,7 @@ def select_evaluation(
     seed: int,
     rules: EvaluationRules | None = None,
 ) -> EvaluationSelection:
-    """Select the evaluation people by the rules; with ``rules`` None, scale the paper's rules to the input.
+    """Select the evaluation people by the rules; with ``rules`` None, scale the protocol's rules to the input.
 
     Eligible: a valid answer to every question in ``probe_questions`` (all three setups) and at least
     ``min_valid_answers`` valid value answers. All eligible people of the all-included continent are selected,
@@ -159,8 +161,8 @@ def select_evaluation(
     n_all_included = len(all_included)
     share_limit = math.ceil(rules.size / max(len(continents), 1))
     if len(all_included) > share_limit:
-        # The rule assumes the continent is small (as in the full release); on an input where it is not, it gets
-        # an equal share so that the other continents are not crowded out.
+        # The rule expects this continent to be small. Where it is not, it gets an equal share, so the other
+        # continents keep their places.
         logger.warning(
             "%s has %d eligible people, more than an equal share of %d; a seeded draw of %d is included.",
             rules.all_included_continent,

@@ -77,9 +77,9 @@ def test_rows_never_demonstrate_probes(respondents: pd.DataFrame, codebook: Code
     by_id = people.set_index("respondent_id")
     for row in rows:
         probes = set(setups.setup(row["setup"]).question_ids)
-        shown = [s.split(":")[0] for s in row["demonstrations_polar"]]
-        assert not probes & set(shown)
-        assert len(shown) == row["n_demonstrations"] <= row["n_requested"]
+        demonstrated = [s.split(":")[0] for s in row["demonstrations_polar"]]
+        assert not probes & set(demonstrated)
+        assert len(demonstrated) == row["n_demonstrations"] <= row["n_requested"]
         for statement in row["demonstrations_refined"]:
             question, _, option = statement.split(":")
             assert by_id.loc[row["respondent_id"], f"{question}_refined"] == int(option)

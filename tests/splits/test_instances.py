@@ -59,13 +59,13 @@ def test_training_pool_instances(catalog_dir: Path) -> None:
 
 
 def test_heldout_categories_never_demonstrated(catalog_dir: Path, codebook: Codebook) -> None:
-    """In the held-out-categories split, probes come only from those categories, which are never demonstrated."""
-    held = set(json.loads((catalog_dir / "manifest.json").read_text())["splits"]["heldout_categories"])
+    """In the heldout-out-categories split, probes come only from those categories, which are never demonstrated."""
+    heldout = set(json.loads((catalog_dir / "manifest.json").read_text())["splits"]["heldout_categories"])
     instances = load_task_instances(catalog_dir, split="heldout_categories", limit=4)
     for instance in instances:
-        assert len(instance.probes) == 3 * len(held)
-        assert {p.category for p in instance.probes} == held
-        assert not {codebook.question(q).category for q in instance.demonstration_questions} & held
+        assert len(instance.probes) == 3 * len(heldout)
+        assert {p.category for p in instance.probes} == heldout
+        assert not {codebook.question(q).category for q in instance.demonstration_questions} & heldout
 
 
 def test_demographics_loaded_on_request(catalog_dir: Path) -> None:
@@ -83,15 +83,15 @@ def test_limit_counts_people(catalog_dir: Path) -> None:
 
 
 def test_heldout_countries_sides(catalog_dir: Path) -> None:
-    """The held-out-countries test side contains only people of held-out countries."""
-    held = set(json.loads((catalog_dir / "manifest.json").read_text())["splits"]["heldout_countries"])
+    """The heldout-out-countries test side contains only people of heldout-out countries."""
+    heldout = set(json.loads((catalog_dir / "manifest.json").read_text())["splits"]["heldout_countries"])
     instances = load_task_instances(catalog_dir, split="heldout_countries_test", setups=(0,), limit=3)
     table = pq.read_table(
         catalog_dir / "data" / "respondents.parquet", columns=["respondent_id", "country_code"]
     )
     country = dict(zip(table["respondent_id"].to_pylist(), table["country_code"].to_pylist(), strict=True))
     assert instances
-    assert all(country[i.respondent_id] in held for i in instances)
+    assert all(country[i.respondent_id] in heldout for i in instances)
 
 
 def test_split_ids_disjoint(catalog_dir: Path) -> None:

@@ -1,4 +1,4 @@
-"""Tests of the evaluation selection rules, each on a constructed case, and of the held-out splits."""
+"""Tests of the evaluation selection rules, each on a constructed case, and of the heldout-out splits."""
 
 from __future__ import annotations
 
@@ -177,16 +177,16 @@ def test_missing_probe_column_raises(respondents: pd.DataFrame, codebook: Codebo
 
 def test_heldout_countries_stratified(respondents: pd.DataFrame) -> None:
     """Each continent with several countries holds out at least one and keeps at least one."""
-    held = select_heldout_countries(respondents, seed=3)
-    per_continent = Counter(continent for _, continent in held)
+    heldout = select_heldout_countries(respondents, seed=3)
+    per_continent = Counter(continent for _, continent in heldout)
     countries = respondents.groupby("continent")["country_code"].nunique()
     for continent, total in countries.items():
         assert 1 <= per_continent[str(continent)] < total
-    assert held == select_heldout_countries(respondents, seed=3)
+    assert heldout == select_heldout_countries(respondents, seed=3)
 
 
 def test_heldout_categories_seeded(codebook: Codebook) -> None:
-    """Three categories are held out, in codebook order, the same for the same seed."""
+    """Three categories are heldout out, in codebook order, the same for the same seed."""
     chosen = select_heldout_categories(codebook, seed=3)
     assert len(chosen) == 3
     assert list(chosen) == [c for c in codebook.categories if c in chosen]
