@@ -33,14 +33,14 @@ from indievaluecatalog.splits import DEFAULT_SEED
     type=click.IntRange(min=1),
     default=100,
     show_default=True,
-    help="Training people drawn per value question (the paper uses 100 to 1,600).",
+    help="Training people drawn per value question (Jiang et al., arXiv 2410.03868, use 100 to 1,600).",
 )
 @click.option(
     "--demos",
     type=click.Choice(["200", "mixed"]),
     default="mixed",
     show_default=True,
-    help="Demonstrations per example: 200, or mixed (a random count from 50 to 200 each).",
+    help="Demonstrations per example: 200, or mixed (a uniform random count from 50 to 200 per example).",
 )
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Random seed of every draw.")
 @click.option(

@@ -1,7 +1,7 @@
 """The baseline reasoner: training data from the training pool and supervised fine-tuning with TRL.
 
-Nothing here imports torch, transformers, trl or peft at import time; training imports them when it starts
-and raises MissingExtraError when the ``train`` extra is absent.
+Nothing here imports torch, transformers, trl or peft at import time. Training imports them when it starts and
+raises MissingExtraError when the ``train`` extra is absent.
 """
 
 from indievaluecatalog.reasoner._answers import AnswerTable, answer_table, read_catalog_answers

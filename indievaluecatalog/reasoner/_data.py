@@ -1,6 +1,6 @@
 """Training examples of the reasoner: single-probe chat prompts of training people with the person's answer.
 
-For every value question, up to N training people who answered it are drawn; each becomes one example whose
+For every value question, up to N training people who answered it are drawn. Each becomes one example whose
 probe is that question and whose demonstrations are 200, or a random 50 to 200, of the person's other answers.
 Examples cycle through the four combinations of polar or refined demonstrations and polar or refined probes, so
 each combination gets a quarter of every question's examples (give or take one).
@@ -47,7 +47,7 @@ class TrainingDataOptions:
     """How many examples to draw and how to draw their demonstrations."""
 
     people_per_question: int = 100
-    """Training people drawn per value question (the paper uses 100 to 1,600)."""
+    """Training people drawn per value question (Jiang et al., arXiv 2410.03868, use 100 to 1,600)."""
     demos: DemosMode = "mixed"
     """``200`` demonstrations per example, or ``mixed``: a uniform random count from 50 to 200."""
     seed: int = DEFAULT_SEED
@@ -56,7 +56,7 @@ class TrainingDataOptions:
         if self.people_per_question < 1:
             raise TrainingError(
                 f"people_per_question must be at least 1, not {self.people_per_question}.",
-                hint="pass --people-per-question 100 (the paper uses 100 to 1,600)",
+                hint="pass a count such as --people-per-question 100 (Jiang et al. use 100 to 1,600)",
             )
         if self.demos not in DEMOS_MODES:
             raise TrainingError(
@@ -203,7 +203,7 @@ def _example(
 
 @dataclass(frozen=True)
 class TrainingDataSummary:
-    """What ``write_training_data`` wrote."""
+    """Record of the file that ``write_training_data`` wrote."""
 
     path: Path
     manifest_path: Path

@@ -1,6 +1,6 @@
 """Fine-tuning of the reasoner with TRL's SFTTrainer, on one GPU, several (accelerate) or the CPU.
 
-The training file holds chat examples (``messages``: system, user, assistant). They become TRL
+The training file contains chat examples (``messages``: system, user, assistant). They become TRL
 prompt-completion examples, so the loss covers only the assistant's answer ("Option k" and the chat template's
 end-of-turn token). When training ends, the output folder holds the model with any LoRA adapter merged into its
 weights, and the tokenizer with its chat template, ready for ``indievaluecatalog evaluate``.
@@ -34,7 +34,7 @@ MANIFEST_NAME = "reasoner_manifest.json"
 
 @dataclass(frozen=True)
 class TrainingResult:
-    """What a finished training run produced."""
+    """Outcome of a finished training run."""
 
     output_dir: Path
     """Folder of the merged model and tokenizer (and the checkpoints)."""
@@ -150,7 +150,7 @@ def build_trainer(config: ReasonerConfig) -> Any:
         "max_steps": training.max_steps,
         "per_device_train_batch_size": training.per_device_train_batch_size,
         "gradient_accumulation_steps": training.gradient_accumulation_steps,
-        # transformers 5 renamed gradient_checkpointing to activation_checkpointing; 4.x knows only the old name.
+        # transformers 5 renamed gradient_checkpointing to activation_checkpointing, and 4.x accepts only the old name.
         _checkpointing_argument(known): training.gradient_checkpointing,
         "warmup_steps": training.warmup_steps,
         "lr_scheduler_type": training.lr_scheduler_type,
@@ -187,19 +187,19 @@ def train_reasoner(config: ReasonerConfig, *, resume: bool = False) -> TrainingR
     """Fine-tune the model of ``config`` on its training file and save the merged model and tokenizer.
 
     With ``resume``, training continues from the last checkpoint in ``output_dir``. Without it, an
-    ``output_dir`` that already holds checkpoints is rejected so that a run is never overwritten by accident.
+    ``output_dir`` that already contains checkpoints is rejected so that a run is never overwritten by accident.
     """
     transformers_utils = _require("transformers.trainer_utils")
     output_dir = Path(config.output_dir)
     last_checkpoint = transformers_utils.get_last_checkpoint(str(output_dir)) if output_dir.is_dir() else None
     if resume and last_checkpoint is None:
         raise TrainingError(
-            f"Cannot resume: {output_dir} holds no checkpoint-* folder.",
+            f"Cannot resume: {output_dir} contains no checkpoint-* folder.",
             hint="run without --resume to start a new run",
         )
     if not resume and last_checkpoint is not None:
         raise TrainingError(
-            f"{output_dir} already holds the checkpoint {Path(last_checkpoint).name} of an earlier run.",
+            f"{output_dir} already contains the checkpoint {Path(last_checkpoint).name} of an earlier run.",
             hint="pass --resume to continue that run, or set another output_dir",
         )
 

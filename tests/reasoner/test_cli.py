@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import datasets
-import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -14,7 +13,7 @@ from indievaluecatalog.cli import cli
 from indievaluecatalog.codebook import load_codebook
 from indievaluecatalog.convert import BuildOptions, build_catalog
 from indievaluecatalog.sample import write_sample
-from indievaluecatalog.splits import build_task_tables, evaluation_ids, training_pool_ids, write_task_tables
+from indievaluecatalog.splits import evaluation_ids, training_pool_ids
 
 
 @pytest.fixture(scope="module")
@@ -22,12 +21,7 @@ def catalog_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A catalog built from a synthetic 400-respondent SPSS file."""
     folder = tmp_path_factory.mktemp("catalog")
     raw = write_sample(folder / "sample.sav", respondents=400, seed=3)
-    out = build_catalog(raw, BuildOptions(out=folder / "catalog")).out
-    if not (out / "data" / "splits.parquet").is_file():
-        # TODO: remove once the build writes the splits itself; until then they are added as the build would.
-        respondents = pd.read_parquet(out / "data" / "respondents.parquet")
-        write_task_tables(build_task_tables(respondents, load_codebook()), out)
-    return Path(out)
+    return Path(build_catalog(raw, BuildOptions(out=folder / "catalog")).out)
 
 
 def test_reasoner_data_from_catalog(catalog_dir: Path, tmp_path: Path) -> None:

@@ -119,7 +119,7 @@ def test_training_saves_checkpoints_and_model(tiny_model: Path, chat_file: Path,
     assert manifest["global_step"] == 4
     assert manifest["config"]["model"] == str(tiny_model)
 
-    with pytest.raises(TrainingError, match="already holds the checkpoint checkpoint-4"):
+    with pytest.raises(TrainingError, match="already contains the checkpoint checkpoint-4"):
         train_reasoner(config_for(tiny_model, chat_file, output_dir))
 
     resumed = train_reasoner(config_for(tiny_model, chat_file, output_dir, max_steps=6), resume=True)
@@ -130,8 +130,8 @@ def test_training_saves_checkpoints_and_model(tiny_model: Path, chat_file: Path,
 
 
 def test_resume_without_checkpoint_rejected(tiny_model: Path, chat_file: Path, tmp_path: Path) -> None:
-    """Resuming a run whose output folder holds no checkpoint raises TrainingError."""
-    with pytest.raises(TrainingError, match="holds no checkpoint"):
+    """Resuming a run whose output folder contains no checkpoint raises TrainingError."""
+    with pytest.raises(TrainingError, match="contains no checkpoint"):
         train_reasoner(config_for(tiny_model, chat_file, tmp_path / "fresh"), resume=True)
 
 
