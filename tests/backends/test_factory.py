@@ -68,7 +68,9 @@ def test_hf_loglik_scorer_from_folder(model_dir: Path, instance_factory: Any) ->
     assert config["device"] == "cpu"
     assert config["dtype"] == "float32"
     assert config["format"] == "loglik"
-    assert scorer.engine.stats.boundary_mismatches == 0  # type: ignore[attr-defined]
+    stats = scorer.describe()["stats"]  # type: ignore[attr-defined]
+    assert stats["boundary_mismatches"] == 0
+    assert stats["sequences"] == sum(len(p.polar_options) for i in instances for p in i.probes)
 
 
 def test_hf_single_scorer_from_folder(model_dir: Path, instance_factory: Any) -> None:
@@ -80,7 +82,9 @@ def test_hf_single_scorer_from_folder(model_dir: Path, instance_factory: Any) ->
     assert len(predictions) == 6
     assert scorer.config["use_chat_template"] is True  # type: ignore[attr-defined]
     assert all(p.attempts in (1, 2) for p in predictions)
-    assert scorer.stats.failed_prompts == sum(p.parse_failed for p in predictions)  # type: ignore[attr-defined]
+    stats = scorer.describe()["stats"]  # type: ignore[attr-defined]
+    assert stats["failed_prompts"] == sum(p.parse_failed for p in predictions)
+    assert stats["prompts"] == 6
 
 
 def test_cuda_device_without_gpu(model_dir: Path) -> None:

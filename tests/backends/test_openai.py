@@ -246,7 +246,7 @@ def test_single_scorer_over_http_never_logs_key(
     assert endpoint_env.requests[0]["body"]["temperature"] == 0.0
     assert "429" in caplog.text
     assert SECRET not in caplog.text
-    config = json.dumps(scorer.config)  # type: ignore[attr-defined]
+    config = json.dumps(scorer.describe())  # type: ignore[attr-defined]
     assert SECRET not in config
     assert "OPENAI_API_KEY" in config
     assert SECRET not in repr(scorer.generator.client.transport)  # type: ignore[attr-defined]

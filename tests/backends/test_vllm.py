@@ -69,7 +69,7 @@ def test_loglik_requests_share_the_prefix(tokenizer: Any, prompts: Any, instance
 
 
 def test_sampling_kwargs() -> None:
-    """Loglik asks for prompt log-probs; greedy generation has no seed; sampling is seeded."""
+    """Loglik requests prompt log-probs; greedy generation has no seed; sampling is seeded."""
     assert loglik_sampling_kwargs()["prompt_logprobs"] == 1
     assert generation_sampling_kwargs(temperature=0.0, seed=4, max_tokens=10) == {
         "temperature": 0.0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -89,7 +90,7 @@ def generate_with_retries(
 ) -> list[GenerationOutcome]:
     """Decode every prompt greedily, then resample only the prompts whose answer did not parse.
 
-    ``n_choices[i]`` is the number of probes prompt ``i`` asks about. An answer is complete when it parses
+    ``n_choices[i]`` is the number of probes in prompt ``i``. An answer is complete when it parses
     into exactly that many valid option indices. Prompts still incomplete after ``policy.max_retries``
     sampled attempts keep the attempt with the most parsed probes (the earliest on ties) and are marked
     ``parse_failed``. A parser that raises ValueError, IndexError or KeyError counts as a failed parse.
@@ -203,6 +204,10 @@ class _GenerationScorer:
             "max_new_tokens": self.policy.max_new_tokens,
             **(config or {}),
         }
+
+    def describe(self) -> dict[str, Any]:
+        """Return the scorer's settings and generation counters (parse failures, retries) for the run's results."""
+        return {**self.config, "stats": dataclasses.asdict(self.stats)}
 
     def predict(self, instances: Sequence[TaskInstance], granularity: Granularity) -> Iterator[Prediction]:
         """Yield one Prediction per probe of each instance, in instance then probe order."""

@@ -1,6 +1,6 @@
 """Log-likelihood scoring with transformers that encodes each prompt's shared prefix once.
 
-For one prompt (one person, setup and granularity) the prefix, which holds the demonstrations, runs through
+For one prompt (one person, setup and granularity) the prefix, which contains the demonstrations, runs through
 the model once. Its key-value cache is then expanded over a batch of (probe context + option continuation)
 sequences, so every probe and option attends to the same prefix states without recomputing them. The prefix
 tensors are only read: each batch gets a fresh DynamicCache whose layers start from expanded views of them,
@@ -125,8 +125,10 @@ class HFLoglikEngine:
     def _encode_prefix(self, prefix_ids: tuple[int, ...]) -> _EncodedPrefix:
         torch = self._torch
         input_ids = torch.tensor([prefix_ids], dtype=torch.long, device=self.device)
+        # Only the last position's logits are needed: they predict the first suffix token.
+        extra = {"logits_to_keep": 1} if self._can_keep_logits else {}
         try:
-            output = self.model(input_ids=input_ids, use_cache=True)
+            output = self.model(input_ids=input_ids, use_cache=True, **extra)
         except Exception as error:  # only out-of-memory is translated, the rest re-raised
             if is_out_of_memory(error):
                 raise EvaluationError(

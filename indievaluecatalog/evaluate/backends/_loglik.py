@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from collections.abc import Iterator, Mapping, Sequence
@@ -87,6 +88,16 @@ class LoglikScorer:
         self.demographics = demographics
         self.instances_per_call = max(1, instances_per_call)
         self.config: dict[str, Any] = {"format": "loglik", "normalization": normalization, **(config or {})}
+
+    def describe(self) -> dict[str, Any]:
+        """Return the scorer's settings and work counters for the run's results (no secrets)."""
+        stats = getattr(self.engine, "stats", None)
+        counters = (
+            dataclasses.asdict(stats)
+            if dataclasses.is_dataclass(stats) and not isinstance(stats, type)
+            else {}
+        )
+        return {**self.config, "stats": counters}
 
     def predict(self, instances: Sequence[TaskInstance], granularity: Granularity) -> Iterator[Prediction]:
         """Yield one Prediction per probe of each instance, in instance then probe order."""

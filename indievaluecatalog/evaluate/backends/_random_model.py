@@ -12,7 +12,9 @@ from typing import Any
 from indievaluecatalog.errors import EvaluationError
 from indievaluecatalog.evaluate.backends._extras import require
 
-# Llama shapes follow the published configs of Llama-3.1-8B and 70B; vocab_size is at least the tokenizer's.
+# llama-8b follows the published config of Llama-3.1-8B; vocab_size is at least the tokenizer's. The tiny
+# shapes use initializer_range 0.2 (not 0.02) so token log-probabilities vary by about a nat and tests that
+# compare scores can tell a shifted position from a correct one.
 SHAPES: dict[str, dict[str, Any]] = {
     "tiny-llama": {
         "architecture": "llama",
@@ -21,8 +23,9 @@ SHAPES: dict[str, dict[str, Any]] = {
         "num_hidden_layers": 2,
         "num_attention_heads": 4,
         "num_key_value_heads": 2,
+        "initializer_range": 0.2,
     },
-    "tiny-gpt2": {"architecture": "gpt2", "n_embd": 32, "n_layer": 2, "n_head": 4},
+    "tiny-gpt2": {"architecture": "gpt2", "n_embd": 32, "n_layer": 2, "n_head": 4, "initializer_range": 0.2},
     "llama-8b": {
         "architecture": "llama",
         "hidden_size": 4096,

@@ -51,10 +51,10 @@ def tokenize_loglik_prompt(
 
     With ``anchor_tokens=0`` the prefix-context boundary is not re-encoded: the ids equal the full text's
     tokenization when the prefix ends where the tokenizer splits anyway (after ".\n\n" for Llama 3's
-    tokenizer). GPT-2-style tokenizers merge a trailing "\n\n" that the full text splits, so with
-    ``anchor_tokens=k`` the last k prefix tokens are dropped from the shared ids and their text is encoded
-    again in front of every probe's context, which moves the boundary into the middle of the prefix. That
-    needs a fast tokenizer (character offsets). :func:`prefix_boundary_matches` checks the result.
+    tokenizer). GPT-2-style tokenizers merge a trailing "\\n\\n" that the full text splits. With ``anchor_tokens=k`` the
+    last k prefix tokens are therefore dropped from the shared ids, and their text is encoded again in front of
+    every probe's context. That moves the boundary into the middle of the prefix and needs a fast tokenizer
+    (character offsets). :func:`prefix_boundary_matches` checks the result.
     """
     prefix_ids = _encode(tokenizer, [prompt.prefix], special=True)[0]
     anchor = ""
