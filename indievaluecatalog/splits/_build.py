@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from indievaluecatalog.codebook import Codebook
@@ -94,24 +96,15 @@ BASE_COLUMNS = (
 """Columns of the `respondents` table that the split rules read besides the answers."""
 
 
-def _needed_columns(respondents: pa.Table | pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """Return the columns the split rules and draws read, as pandas (converting only those from Arrow)."""
-    if isinstance(respondents, pd.DataFrame):
-        return respondents
-    wanted = [*BASE_COLUMNS, *(f"{q.id}_{g}" for q in codebook.questions for g in ("polar", "refined"))]
-    present = [c for c in wanted if c in respondents.column_names]
+def _rule_columns(respondents: pa.Table, probe_questions: Sequence[str]) -> pd.DataFrame:
+    """Return the columns the split rules read (base columns and the probe answers) as pandas.
+
+    The other answer columns stay in Arrow: only the evaluation people's answers are needed, for the draws.
+    """
+    columns = [*BASE_COLUMNS, *(f"{q}_{g}" for q in probe_questions for g in ("polar", "refined"))]
+    present = [c for c in columns if c in respondents.column_names]
     frame: pd.DataFrame = respondents.select(present).to_pandas()
     return frame
-
-
-BASE_COLUMNS = (
-    "respondent_id",
-    "country_code",
-    "continent",
-    "religion",
-    "n_valid_answers",
-    "n_valid_demographics",
-)
 
 
 def build_task_tables(
@@ -127,15 +120,18 @@ def build_task_tables(
     With ``rules`` None the protocol's rules are scaled to the size of the input (see ``scaled_rules``).
     """
     setups = setups or load_probe_setups(codebook=codebook)
-    respondents = _needed_columns(respondents, codebook)
-    selection = select_evaluation(respondents, setups.distinct_questions, seed=seed, rules=rules)
-    held_countries = select_heldout_countries(respondents, seed=seed)
+    if isinstance(respondents, pd.DataFrame):
+        frame = respondents
+    else:
+        frame = _rule_columns(respondents, setups.distinct_questions)
+    selection = select_evaluation(frame, setups.distinct_questions, seed=seed, rules=rules)
+    held_countries = select_heldout_countries(frame, seed=seed)
     held_categories = select_heldout_categories(codebook, seed=seed)
 
     evaluation_ids = set(selection.respondent_ids)
     held_codes = {code for code, _ in held_countries}
-    ids = respondents["respondent_id"].astype(str)
-    codes = pd.to_numeric(respondents["country_code"], errors="coerce")
+    ids = frame["respondent_id"].astype(str)
+    codes = pd.to_numeric(frame["country_code"], errors="coerce")
     splits = pa.table(
         {
             "respondent_id": ids.tolist(),
@@ -145,18 +141,15 @@ def build_task_tables(
         schema=SPLITS_SCHEMA,
     )
 
-    chosen = respondents[ids.isin(evaluation_ids).to_numpy()]
-    answers = answer_matrix(chosen, codebook)
+    chosen_mask = ids.isin(evaluation_ids).to_numpy()
+    if isinstance(respondents, pd.DataFrame):
+        answers = answer_matrix(respondents[chosen_mask], codebook)
+    else:
+        answers = answer_matrix(respondents.filter(pa.array(chosen_mask)), codebook)
     probes = instance_rows(
         answers, codebook, [(s.setup, s.question_ids) for s in setups.setups], seed=seed, demos=DEMO_COUNTS
     )
-    short = sum(
-        1
-        for n, r in zip(
-            probes["n_demonstrations"].to_pylist(), probes["n_requested"].to_pylist(), strict=True
-        )
-        if n < r
-    )
+    short = pc.sum(pc.less(probes["n_demonstrations"], probes["n_requested"])).as_py() or 0
     if short:
         logger.warning(
             "%d of %d task instances have fewer demonstrations than requested: those people have fewer valid "
@@ -168,7 +161,7 @@ def build_task_tables(
         "Task tables: %d evaluation people, %d training people, %d probe rows, %d held-out countries, "
         "held-out categories %s",
         len(evaluation_ids),
-        len(respondents) - len(evaluation_ids),
+        len(frame) - len(evaluation_ids),
         probes.num_rows,
         len(held_countries),
         list(held_categories),

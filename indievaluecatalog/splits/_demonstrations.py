@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from indievaluecatalog.errors import SplitError
 from indievaluecatalog.splits._seeding import stable_generator
 
@@ -49,11 +52,25 @@ def draw_demonstrations(
     categories) from the published ones.
     """
     demos = check_demos(demos)
+    requested, chosen = draw_positions(
+        len(pool), seed=seed, respondent_id=respondent_id, setup=setup, demos=demos, variant=variant
+    )
+    return DemonstrationDraw(requested=requested, questions=tuple(pool[int(i)] for i in chosen))
+
+
+def draw_positions(
+    pool_size: int, *, seed: int, respondent_id: str, setup: int, demos: str, variant: str = ""
+) -> tuple[int, npt.NDArray[np.int64]]:
+    """Return the requested count and the drawn positions in a pool of ``pool_size`` questions, in sampled order.
+
+    The draw of :func:`draw_demonstrations` without the question ids, for callers that keep the pool as an
+    array. ``demos`` must already be checked with :func:`check_demos`.
+    """
     rng = stable_generator(seed, "demonstrations", respondent_id, setup, demos, variant)
     mixed = demos == "mixed"
     requested = int(rng.integers(MIXED_RANGE[0], MIXED_RANGE[1] + 1)) if mixed else int(demos)
-    take = min(requested, len(pool))
+    take = min(requested, pool_size)
     if take == 0:
-        return DemonstrationDraw(requested=requested, questions=())
-    chosen = rng.choice(len(pool), size=take, replace=False)
-    return DemonstrationDraw(requested=requested, questions=tuple(pool[int(i)] for i in chosen))
+        return requested, np.empty(0, dtype=np.int64)
+    chosen: npt.NDArray[np.int64] = rng.choice(pool_size, size=take, replace=False)
+    return requested, chosen

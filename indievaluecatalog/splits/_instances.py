@@ -244,7 +244,7 @@ def instances_for_people(
         probes_by_setup.append((setup, questions))
 
     table = _read_respondents(root, respondent_ids, codebook)
-    answers = answer_matrix(table.to_pandas(), codebook)
+    answers = answer_matrix(table, codebook)
     variant = HELDOUT_CATEGORIES_VARIANT if excluded_categories else ""
     rows = instance_rows(
         answers,

