@@ -13,7 +13,7 @@ LAYOUTS: tuple[Layout, ...] = ("official", "timeseries", "joint", "derivative")
 SampleFormat = Literal["sav", "zsav", "dta", "csv"]
 VERSIONS: tuple[str, ...] = ("6.0", "5.0")
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 """Version of the generating model. Bump it whenever the same seed starts to give different answers."""
 
 

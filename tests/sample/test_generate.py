@@ -86,6 +86,32 @@ def test_not_asked_is_per_country(survey: SyntheticSurvey, codebook: Codebook) -
     assert shares.sum() > 0
 
 
+def test_not_asked_concentrates(survey: SyntheticSurvey, codebook: Codebook) -> None:
+    """Only a minority of countries skip questions, each a few, all from a small pool of questions."""
+    frame = survey.frame
+    not_asked = frame[[q.id for q in codebook.questions]] == -4
+    by_country = not_asked.groupby(frame["B_COUNTRY"].where(frame["B_COUNTRY"] != 909, 826)).any()
+    skips_per_country = by_country.sum(axis=1)
+    skipping = skips_per_country[skips_per_country > 0]
+    skipped_questions = by_country.columns[by_country.any(axis=0)]
+    sensitive = {
+        "Corruption",
+        "Migration",
+        "Security",
+        "Religious Values",
+        "Ethical Values and Norms",
+        "Political Interest & Political Participation",
+        "Political Culture & Political Regimes",
+    }
+    # These categories hold 53% of the value questions. The pool draws each of them four times as often.
+    sensitive_share = np.mean([codebook.question(q).category in sensitive for q in skipped_questions])
+
+    assert 0 < len(skipping) <= 0.35 * len(by_country)
+    assert skipping.max() <= 5
+    assert len(skipped_questions) <= 24
+    assert sensitive_share > 0.6
+
+
 def test_most_respondents_have_200_valid(survey: SyntheticSurvey, codebook: Codebook) -> None:
     """Nearly everyone answers 200 or more value questions, and by default nobody answers none."""
     valid = np.zeros(len(survey.frame), dtype=int)
