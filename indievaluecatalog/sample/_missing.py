@@ -7,7 +7,7 @@ a quarter of the questions unanswered. The rates are set so that, in a country t
 4% of respondents answer all 108 probe questions of the task protocol and at least 239 value questions. At the
 size of the v6.0 file that gives Oceania's two countries fewer such people than an equal share of the 800
 evaluation people, as the protocol's "all of Oceania" rule assumes, and the other continents more.
-NOTE: a 3,000-respondent file has only 89 people in Oceania, so some seeds (7 of seeds 0-8) leave it without an
+NOTE: a 3,000-respondent file has only 89 people in Oceania, so some seeds (seed 7 among seeds 0-8) leave it without an
 eligible person.
 
 Not asked (-4, for every respondent of a country): official WVS-7 files use this code for a few items in some
