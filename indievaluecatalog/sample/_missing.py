@@ -2,13 +2,13 @@
 
 Item nonresponse (-1, -2, -5): each respondent has a personal propensity and each question a difficulty, so
 most respondents leave a few percent of value questions unanswered and some questions draw several times more
-than others; about 7% of all value answers are missing this way. About 3% of respondents are reluctant and leave
-a quarter of the questions unanswered. The rates are set so that, in a country that asks every question, about
+nonresponse than others. About 7% of all value answers are missing this way. About 3% of respondents are
+reluctant and leave a quarter of the questions unanswered. The rates are set so that, in a country that asks every question, about
 4% of respondents answer all 108 probe questions of the task protocol and at least 239 value questions. At the
 size of the v6.0 file that gives Oceania's two countries fewer such people than an equal share of the 800
 evaluation people, as the protocol's "all of Oceania" rule assumes, and the other continents more.
-NOTE: a 3,000-respondent file has only 89 people in Oceania, so some seeds (seed 7 among seeds 0-8) leave it without an
-eligible person.
+NOTE: a 3,000-respondent file has only 89 people in Oceania, so some seeds (seed 7 among seeds 0-8) leave it
+without an eligible person.
 
 Not asked (-4, for every respondent of a country): official WVS-7 files use this code for a few items in some
 countries, mostly country-specific or sensitive ones, rather than evenly over the questionnaire. The model
