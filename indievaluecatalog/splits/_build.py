@@ -102,7 +102,8 @@ def _rule_columns(respondents: pa.Table, probe_questions: Sequence[str]) -> pd.D
     The other answer columns stay in Arrow: only the evaluation people's answers are needed, for the draws.
     """
     columns = [*BASE_COLUMNS, *(f"{q}_{g}" for q in probe_questions for g in ("polar", "refined"))]
-    present = [c for c in columns if c in respondents.column_names]
+    names = set(respondents.column_names)
+    present = [c for c in columns if c in names]
     frame: pd.DataFrame = respondents.select(present).to_pandas()
     return frame
 
