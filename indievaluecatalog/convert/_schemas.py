@@ -10,6 +10,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow
 
+from indievaluecatalog._checks import columns_in_range, columns_isin
 from indievaluecatalog.codebook import GRANULARITIES, Codebook
 from indievaluecatalog.convert._respondents import missing_reasons
 
@@ -22,7 +23,11 @@ DOUBLE = pd.ArrowDtype(pyarrow.float64())
 
 
 def respondents_schema(book: Codebook) -> pa.DataFrameSchema:
-    """Return the schema of the ``respondents`` table."""
+    """Return the schema of the ``respondents`` table.
+
+    The value rules of the ~800 generated columns (options, missing reasons, demographics) are two wide checks,
+    one per kind of rule (see indievaluecatalog/_checks.py). Each column entry keeps its dtype and nullability.
+    """
     reasons = missing_reasons(book)
     spec: dict[str, pa.Column] = {
         "respondent_id": pa.Column(STRING, pa.Check.str_matches(RESPONDENT_ID_PATTERN), unique=True),
@@ -32,23 +37,30 @@ def respondents_schema(book: Codebook) -> pa.DataFrameSchema:
         "continent": pa.Column(STRING, pa.Check.isin(sorted({c.continent for c in book.countries}))),
         "weight": pa.Column(DOUBLE, pa.Check.ge(0)),
     }
+    allowed: dict[str, list[str]] = {}
+    bounds: dict[str, tuple[float | None, float | None]] = {}
     for item in book.demographics:
         if item.variable in (None, "B_COUNTRY"):
             continue
-        text_checks = [pa.Check.isin(sorted(set(item.codes.values())))] if item.kind == "coded" else []
-        spec[item.id] = pa.Column(STRING, text_checks, nullable=True)
-        spec[f"{item.id}_code"] = pa.Column(INT32, pa.Check.ge(-5), nullable=True)
-    spec["n_valid_demographics"] = pa.Column(INT16, pa.Check.in_range(0, len(book.demographics)))
+        if item.kind == "coded":
+            allowed[item.id] = sorted(set(item.codes.values()))
+        spec[item.id] = pa.Column(STRING, nullable=True)
+        bounds[f"{item.id}_code"] = (-5, None)
+        spec[f"{item.id}_code"] = pa.Column(INT32, nullable=True)
+    bounds["n_valid_demographics"] = (0, len(book.demographics))
+    spec["n_valid_demographics"] = pa.Column(INT16)
     for question in book.questions:
         for granularity in GRANULARITIES:
             count = len(question.options(granularity))
-            spec[f"{question.id}_{granularity}"] = pa.Column(
-                INT8, pa.Check.in_range(0, count - 1), nullable=True
-            )
-        spec[f"{question.id}_missing"] = pa.Column(STRING, pa.Check.isin(reasons), nullable=True)
-    spec["n_valid_answers"] = pa.Column(INT16, pa.Check.in_range(0, len(book.questions)))
+            bounds[f"{question.id}_{granularity}"] = (0, count - 1)
+            spec[f"{question.id}_{granularity}"] = pa.Column(INT8, nullable=True)
+        allowed[f"{question.id}_missing"] = reasons
+        spec[f"{question.id}_missing"] = pa.Column(STRING, nullable=True)
+    bounds["n_valid_answers"] = (0, len(book.questions))
+    spec["n_valid_answers"] = pa.Column(INT16)
     return pa.DataFrameSchema(
         spec,
+        checks=[columns_isin(allowed), columns_in_range(bounds)],
         name="respondents",
         strict=False,
         description="Catalog table `respondents`: one row per respondent; demographic_statements is not checked.",

@@ -9,6 +9,7 @@ import pandas as pd
 import pandera.errors
 import pandera.pandas as pa
 
+from indievaluecatalog._checks import expand_failure_cases
 from indievaluecatalog.errors import ValidationFailedError
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ def validate_stage(
     try:
         schema.validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as errors:
-        cases = errors.failure_cases.copy()
+        cases = expand_failure_cases(schema, errors.failure_cases, frame)
         cases.insert(0, "stage", stage)
         failures_path.parent.mkdir(parents=True, exist_ok=True)
         cases.to_csv(failures_path, index=False, lineterminator="\n")

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import pandera.pandas as pa
 
+from indievaluecatalog._checks import columns_in_range, columns_isin
 from indievaluecatalog.codebook import Codebook
 
 MISSING_CODES = (-1, -2, -3, -4, -5)
@@ -26,23 +27,31 @@ def raw_response_schema(
     spec: dict[str, pa.Column] = {
         "B_COUNTRY": pa.Column(float, pa.Check.isin(country_codes), nullable=False, title="country code"),
     }
+    allowed: dict[str, list[int]] = {}
+    bounds: dict[str, tuple[float | None, float | None]] = {}
     for question in book.questions:
-        allowed = sorted({*question.codes, *question.outside_codes, *MISSING_CODES})
-        spec[question.id] = pa.Column(float, pa.Check.isin(allowed), nullable=True, required=False)
+        allowed[question.id] = sorted({*question.codes, *question.outside_codes, *MISSING_CODES})
+        spec[question.id] = pa.Column(float, nullable=True, required=False)
     for item in book.demographics:
         if not item.variable or item.variable == "B_COUNTRY":
             continue
         if item.kind == "coded":
-            check = pa.Check.isin(sorted({*item.codes, *MISSING_CODES}))
+            allowed[item.variable] = sorted({*item.codes, *MISSING_CODES})
         else:
-            check = pa.Check.ge(-5)
-        spec[item.variable] = pa.Column(float, check, nullable=True, required=False)
+            bounds[item.variable] = (min(MISSING_CODES), None)
+        spec[item.variable] = pa.Column(float, nullable=True, required=False)
     if "D_INTERVIEW" in present:
         spec["D_INTERVIEW"] = pa.Column(float, nullable=False)
     if "W_WEIGHT" in present:
         spec["W_WEIGHT"] = pa.Column(float, pa.Check.ge(0), nullable=True)
+    # One wide check per kind of rule instead of one check per column (see indievaluecatalog/_checks.py).
+    checks = [
+        columns_isin({name: codes for name, codes in allowed.items() if name in present}),
+        columns_in_range({name: limits for name, limits in bounds.items() if name in present}),
+    ]
     return pa.DataFrameSchema(
         spec,
+        checks=checks,
         name="raw_responses",
         unique=["B_COUNTRY", "D_INTERVIEW"] if has_interview_id else None,
         strict=False,
