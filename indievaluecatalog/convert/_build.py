@@ -25,10 +25,10 @@ from indievaluecatalog.convert._statements import build_statements
 from indievaluecatalog.convert._validation import validate_stage
 from indievaluecatalog.convert._write import (
     BUILDER,
+    StagedCatalog,
     check_destination,
     sha256_file,
     sibling_path,
-    write_catalog,
 )
 from indievaluecatalog.errors import InputFileError
 from indievaluecatalog.readers import RawSurvey, raw_response_schema, read_wvs_file
@@ -78,8 +78,16 @@ def catalog_configs(
     options: BuildOptions,
     task_tables: TaskTables | None = None,
 ) -> list[CatalogConfig]:
-    """List every config record of the catalog. Add a config by appending its records here."""
-    configs = [
+    """List every config record of the catalog: the base configs, then those of the task tables when given."""
+    configs = base_configs(book, respondents, statements)
+    if task_tables is not None:
+        configs += task_configs(task_tables)
+    return configs
+
+
+def base_configs(book: Codebook, respondents: pa.Table, statements: pa.Table) -> list[CatalogConfig]:
+    """List the configs built straight from the survey and the codebook. Add such a config by appending it here."""
+    return [
         CatalogConfig(
             name="respondents",
             table=respondents,
@@ -95,14 +103,14 @@ def catalog_configs(
             schema=statements_schema(book),
         ),
     ]
-    if task_tables is not None:
-        configs.append(
-            CatalogConfig("splits", task_tables.splits, splits_features(), description=SPLITS_DESCRIPTION)
-        )
-        configs.append(
-            CatalogConfig("probes", task_tables.probes, probes_features(), description=PROBES_DESCRIPTION)
-        )
-    return configs
+
+
+def task_configs(task_tables: TaskTables) -> list[CatalogConfig]:
+    """List the configs of the task protocol. Add such a config by appending it here."""
+    return [
+        CatalogConfig("splits", task_tables.splits, splits_features(), description=SPLITS_DESCRIPTION),
+        CatalogConfig("probes", task_tables.probes, probes_features(), description=PROBES_DESCRIPTION),
+    ]
 
 
 def build_catalog(raw_file: str | Path | None, options: BuildOptions | None = None) -> BuildResult:
@@ -139,41 +147,51 @@ def build_catalog(raw_file: str | Path | None, options: BuildOptions | None = No
         logger.warning(message)
         warnings.append(message)
     statements = build_statements(book)
-    task_tables = build_task_tables(respondents.table, book, seed=options.seed)
-    configs = catalog_configs(book, respondents.table, statements, options, task_tables)
-    for config in configs:
-        if config.schema is not None:
-            frame = config.table.to_pandas(types_mapper=pd.ArrowDtype)
-            validate_stage(
-                config.schema, frame, stage=f"{config.name} table", source=str(path), failures_path=failures
-            )
+    with StagedCatalog(out, overwrite=options.overwrite) as staged:
+        # Each validated table starts writing in the background while the next one is computed.
+        configs = base_configs(book, respondents.table, statements)
+        for config in configs:
+            _validate_config(config, source=str(path), failures_path=failures)
+            staged.write_data(config)
+        task_tables = build_task_tables(respondents.table, book, seed=options.seed)
+        for config in task_configs(task_tables):
+            _validate_config(config, source=str(path), failures_path=failures)
+            staged.write_data(config)
+            configs.append(config)
 
-    summaries = summarize_configs(configs)
-    manifest = _manifest(
-        book, survey, options, builtin, summaries, warnings, respondents.without_valid_answers
-    )
-    manifest["splits"] = task_tables.manifest_entry()
-    text_files = {
-        "reports/coverage.csv": coverage_csv(survey),
-        "reports/label_drift.csv": label_drift_csv(survey),
-        "schemas/raw_responses.json": _schema_json(raw_schema),
-    }
-    for name, ids in task_tables.id_lists().items():
-        text_files[f"splits/{name}.txt"] = "".join(f"{rid}\n" for rid in ids)
-    for config in configs:
-        if config.schema is not None:
-            text_files[f"schemas/{config.name}.json"] = _schema_json(config.schema)
-    final = write_catalog(
-        out,
-        configs,
-        text_files=text_files,
-        manifest=manifest,
-        render_card=lambda m: render_dataset_card(m, summaries),
-        overwrite=options.overwrite,
-    )
+        summaries = summarize_configs(configs)
+        manifest = _manifest(
+            book, survey, options, builtin, summaries, warnings, respondents.without_valid_answers
+        )
+        manifest["splits"] = task_tables.manifest_entry()
+        text_files = {
+            "reports/coverage.csv": coverage_csv(survey),
+            "reports/label_drift.csv": label_drift_csv(survey),
+            "schemas/raw_responses.json": _schema_json(raw_schema),
+        }
+        for name, ids in task_tables.id_lists().items():
+            text_files[f"splits/{name}.txt"] = "".join(f"{rid}\n" for rid in ids)
+        for config in configs:
+            if config.schema is not None:
+                text_files[f"schemas/{config.name}.json"] = _schema_json(config.schema)
+        final = staged.finish(
+            configs,
+            text_files=text_files,
+            manifest=manifest,
+            render_card=lambda m: render_dataset_card(m, summaries),
+        )
     counts = {s.name: sum(split.num_rows for split in s.splits) for s in summaries}
     logger.info("Built catalog %s: %s", out, ", ".join(f"{k} {v} rows" for k, v in counts.items()))
     return BuildResult(out=out, manifest=final, row_counts=counts, warnings=tuple(warnings))
+
+
+def _validate_config(config: CatalogConfig, *, source: str, failures_path: Path) -> None:
+    if config.schema is None:
+        return
+    frame = config.table.to_pandas(types_mapper=pd.ArrowDtype)
+    validate_stage(
+        config.schema, frame, stage=f"{config.name} table", source=source, failures_path=failures_path
+    )
 
 
 def _source_path(raw_file: str | Path | None) -> tuple[Path, bool]:

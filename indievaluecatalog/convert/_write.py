@@ -13,13 +13,13 @@ import logging
 import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from indievaluecatalog._progress import progress
 from indievaluecatalog.convert._configs import CatalogConfig, data_file_paths
 from indievaluecatalog.errors import BuildError
 
@@ -29,6 +29,10 @@ BUILDER = "indievaluecatalog"
 MANIFEST = "manifest.json"
 CARD = "README.md"
 _ROW_GROUP_SIZE = 65_536
+_PARTS = ".parts"
+"""Folder in the staging folder for data files whose final path is not known yet."""
+_WRITER_THREADS = 2
+"""Background writers: the largest file (respondents) and the smaller ones can be encoded at the same time."""
 
 
 def is_catalog(folder: Path) -> bool:
@@ -98,47 +102,89 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     )
 
 
-def write_catalog(
-    out: Path,
-    configs: Sequence[CatalogConfig],
-    *,
-    text_files: Mapping[str, str],
-    manifest: dict[str, Any],
-    render_card: Callable[[Mapping[str, Any]], str],
-    overwrite: bool,
-) -> dict[str, Any]:
-    """Write the catalog folder and return the final manifest (with the SHA-256 of every other file).
+class StagedCatalog:
+    """A catalog folder under construction: a staging folder next to ``out``, moved into place by ``finish``.
 
-    ``text_files`` maps relative paths (schemas, reports) to their content. The card is rendered from the manifest
-    before the file hashes are added, so it is itself hashed.
+    ``write_data`` starts writing a config's parquet file in a background thread, so a caller can hand over a
+    table as soon as it is final and keep computing (parquet encoding releases the GIL). Leaving the ``with``
+    block with an exception waits for running writes and removes the staging folder, so ``out`` stays as it was.
     """
-    check_destination(out, overwrite=overwrite)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.building-{os.getpid()}"
-    previous = out.parent / f".{out.name}.replaced-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
+
+    def __init__(self, out: Path, *, overwrite: bool) -> None:
+        self.out = out
+        self.overwrite = overwrite
+        self.staging = out.parent / f".{out.name}.building-{os.getpid()}"
+        self._previous = out.parent / f".{out.name}.replaced-{os.getpid()}"
+        self._executor = ThreadPoolExecutor(max_workers=_WRITER_THREADS, thread_name_prefix="catalog-writer")
+        self._writes: dict[tuple[str, str], tuple[Path, Future[None]]] = {}
+
+    def __enter__(self) -> StagedCatalog:
+        check_destination(self.out, overwrite=self.overwrite)
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(self.staging, ignore_errors=True)
+        (self.staging / _PARTS).mkdir(parents=True)
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        if exc_type is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+    def write_data(self, config: CatalogConfig) -> None:
+        """Start writing ``config``'s table, cast to its features, in the background.
+
+        The file goes to a numbered part; ``finish`` moves it to the config's data file path, which depends on the
+        full list of configs.
+        """
+        key = (config.name, config.split)
+        if key in self._writes:
+            raise ValueError(f"Config {config.name} split {config.split} is already being written.")
+        part = self.staging / _PARTS / f"{len(self._writes)}.parquet"
+        self._writes[key] = (part, self._executor.submit(_write_config, config, part))
+
+    def finish(
+        self,
+        configs: Sequence[CatalogConfig],
+        *,
+        text_files: Mapping[str, str],
+        manifest: dict[str, Any],
+        render_card: Callable[[Mapping[str, Any]], str],
+    ) -> dict[str, Any]:
+        """Write what is left, move the staging folder into place and return the final manifest.
+
+        Writes the data files of ``configs`` not yet started, ``text_files``, the card and the manifest with the
+        SHA-256 of every other file. Re-raises the first error of a background write.
+        """
         paths = data_file_paths(configs)
-        for config, relative in progress(list(zip(configs, paths, strict=True)), desc="writing parquet"):
-            table = config.table.cast(config.features.arrow_schema)
-            write_parquet(table, staging / relative)
+        for config in configs:
+            if (config.name, config.split) not in self._writes:
+                self.write_data(config)
+        for config, relative in zip(configs, paths, strict=True):
+            part, future = self._writes[(config.name, config.split)]
+            future.result()
+            target = self.staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(part, target)
+        (self.staging / _PARTS).rmdir()
         for relative, text in sorted(text_files.items()):
-            _write_text(staging / relative, text)
-        _write_text(staging / CARD, render_card(manifest))
+            _write_text(self.staging / relative, text)
+        _write_text(self.staging / CARD, render_card(manifest))
         files = {
-            path.relative_to(staging).as_posix(): sha256_file(path)
-            for path in sorted(staging.rglob("*"))
+            path.relative_to(self.staging).as_posix(): sha256_file(path)
+            for path in sorted(self.staging.rglob("*"))
             if path.is_file()
         }
         final = {**manifest, "files": files}
-        _write_text(staging / MANIFEST, json.dumps(final, indent=2, ensure_ascii=False) + "\n")
-        _move_into_place(staging, out, previous)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    logger.info("Wrote catalog %s: %d files", out, len(files) + 1)
-    return final
+        _write_text(self.staging / MANIFEST, json.dumps(final, indent=2, ensure_ascii=False) + "\n")
+        check_destination(self.out, overwrite=self.overwrite)
+        _move_into_place(self.staging, self.out, self._previous)
+        logger.info("Wrote catalog %s: %d files", self.out, len(files) + 1)
+        return final
+
+
+def _write_config(config: CatalogConfig, path: Path) -> None:
+    write_parquet(config.table.cast(config.features.arrow_schema), path)
+    logger.debug("Wrote %s (%s, %d rows)", path.name, config.name, config.table.num_rows)
 
 
 def _write_text(path: Path, text: str) -> None:
