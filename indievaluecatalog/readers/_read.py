@@ -138,12 +138,15 @@ def _numeric_responses(
         if bad:
             unusable[name] = bad
         columns[name] = values
-    responses = pd.DataFrame(columns, index=pd.RangeIndex(n))
-    if "X003R" not in responses.columns and "Q262" in responses.columns:
-        responses["X003R"] = _age_bands(responses["Q262"].to_numpy())
+    if "X003R" not in columns and "Q262" in columns:
+        columns["X003R"] = _age_bands(columns["Q262"])
         message = f"{shown_as}: age band X003R is absent; derived it from age Q262."
         logger.warning(message)
         warnings.append(message)
+    # copy=False keeps each column where the reader put it (one block per column) instead of copying all of them
+    # into one new block. On a full-size file that copy of ~220 MB took about 0.5 s (2-core machine), mostly in
+    # page faults.
+    responses = pd.DataFrame(columns, index=pd.RangeIndex(n), copy=False)
     coverage = _coverage(book, responses, match, unusable)
     if "D_INTERVIEW" not in responses.columns:
         message = (
