@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from pathlib import Path
 from typing import Any
 
 import click
 
-from indievaluecatalog.codebook import Codebook, ValueQuestion, check_codebook, load_codebook
+from indievaluecatalog.codebook import (
+    GRANULARITIES,
+    Codebook,
+    DemographicItem,
+    ExcludedQuestion,
+    ValueQuestion,
+    check_codebook,
+    load_codebook,
+)
 
 CODEBOOK_OPTION = click.option(
     "--codebook",
@@ -44,57 +53,89 @@ def check(codebook_path: Path | None) -> None:
 
 
 @codebook.command()
-@click.argument("question_id")
+@click.argument("entry_id")
 @CODEBOOK_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def show(question_id: str, codebook_path: Path | None, as_json: bool) -> None:
-    """Show one value question (e.g. Q131) or demographic item with its options at both granularities."""
+def show(entry_id: str, codebook_path: Path | None, as_json: bool) -> None:
+    """Show one entry: a value question (Q131) with its options at both granularities, a demographic item (sex
+    or its variable Q260) or an excluded question (Q82) with its reason."""
     book = load_codebook(codebook_path)
+    entry = _find_entry(book, entry_id)
     if as_json:
-        click.echo(json.dumps(_lookup_json(book, question_id), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(_entry_json(entry), indent=2, ensure_ascii=False))
         return
-    try:
-        question = book.question(question_id)
-    except KeyError as error:
-        try:
-            item = book.demographic(question_id)
-        except KeyError:
-            raise click.BadParameter(str(error.args[0]), param_hint="QUESTION_ID") from None
-        click.echo(f"{item.id} ({item.variable or 'derived'}): {item.label} [{item.kind}]")
-        click.echo(f"  {item.wording}")
-        for code, text in item.statements.items():
-            click.echo(f"  {code:>4}  {item.codes.get(code, '')}: {text}")
-        if item.template:
-            click.echo(f"  template: {item.template}")
-        return
+    if isinstance(entry, ValueQuestion):
+        _echo_question(entry)
+    elif isinstance(entry, DemographicItem):
+        _echo_demographic(entry)
+    else:
+        click.echo(f"{entry.id} [{entry.category}] {entry.label}")
+        click.echo(f"  Excluded from the catalog: {entry.reason}")
+
+
+def _find_entry(book: Codebook, entry_id: str) -> ValueQuestion | DemographicItem | ExcludedQuestion:
+    """Return the question, demographic item (by id or WVS variable) or excluded question named ``entry_id``."""
+    for question in book.questions:
+        if question.id == entry_id:
+            return question
+    for item in book.demographics:
+        if entry_id in (item.id, item.variable):
+            return item
+    for excluded in book.excluded:
+        if excluded.id == entry_id:
+            return excluded
+    names = [q.id for q in book.questions] + [d.id for d in book.demographics]
+    names += [d.variable for d in book.demographics if d.variable] + [e.id for e in book.excluded]
+    close = difflib.get_close_matches(entry_id, names, n=3)
+    suggestion = f" Did you mean {', '.join(close)}?" if close else ""
+    raise click.BadParameter(
+        f"No value question, demographic item or excluded question is named {entry_id!r}.{suggestion}",
+        param_hint="ENTRY_ID",
+    )
+
+
+def _echo_question(question: ValueQuestion) -> None:
     click.echo(f"{question.id} [{question.category}, {question.type}] {question.label}")
     click.echo(f"  {question.wording}")
     click.echo("  codes: " + "; ".join(f"{c} = {label}" for c, label in question.codes.items()))
-    for granularity in ("polar", "refined"):
+    if question.outside_codes:
+        outside = "; ".join(f"{c} = {label}" for c, label in question.outside_codes.items())
+        click.echo(f"  outside every option (stored as missing): {outside}")
+    for granularity in GRANULARITIES:
         click.echo(f"  {granularity}:")
         for option in question.options(granularity):
             codes = ",".join(str(c) for c in option.codes)
             click.echo(f"    {option.index + 1}. [{codes}] {option.statement}")
 
 
-def _lookup_json(book: Codebook, name: str) -> dict[str, Any]:
-    try:
-        return question_to_json(book.question(name))
-    except KeyError as error:
-        try:
-            item = book.demographic(name)
-        except KeyError:
-            raise click.BadParameter(str(error.args[0]), param_hint="QUESTION_ID") from None
-        return {
-            "id": item.id,
-            "variable": item.variable,
-            "label": item.label,
-            "kind": item.kind,
-            "codes": {str(k): v for k, v in item.codes.items()},
-            "statements": {str(k): v for k, v in item.statements.items()},
-            "template": item.template,
-            "dimension": item.dimension,
-        }
+def _echo_demographic(item: DemographicItem) -> None:
+    click.echo(f"{item.id} ({item.variable or 'derived'}): {item.label} [{item.kind}]")
+    click.echo(f"  {item.wording}")
+    for code, text in item.statements.items():
+        click.echo(f"  {code:>4}  {item.codes.get(code, '')}: {text}")
+    if item.template:
+        click.echo(f"  template: {item.template}")
+
+
+def _entry_json(entry: ValueQuestion | DemographicItem | ExcludedQuestion) -> dict[str, Any]:
+    if isinstance(entry, ValueQuestion):
+        return question_to_json(entry)
+    if isinstance(entry, DemographicItem):
+        return _demographic_json(entry)
+    return {"id": entry.id, "category": entry.category, "label": entry.label, "reason": entry.reason}
+
+
+def _demographic_json(item: DemographicItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "variable": item.variable,
+        "label": item.label,
+        "kind": item.kind,
+        "codes": {str(k): v for k, v in item.codes.items()},
+        "statements": {str(k): v for k, v in item.statements.items()},
+        "template": item.template,
+        "dimension": item.dimension,
+    }
 
 
 def codebook_stats(book: Codebook) -> dict[str, Any]:
@@ -158,7 +199,7 @@ def export(codebook_path: Path | None, as_json: bool) -> None:
         "excluded": [
             {"id": e.id, "category": e.category, "label": e.label, "reason": e.reason} for e in book.excluded
         ],
-        "demographics": [_lookup_json(book, d.id) for d in book.demographics],
+        "demographics": [_demographic_json(d) for d in book.demographics],
         "countries": [
             {"code": c.code, "name": c.name, "alpha3": c.alpha3, "continent": c.continent}
             for c in book.countries

@@ -102,16 +102,32 @@ def check_codebook(
         # Too broken to load into records: the schema problems already say why.
         return CheckReport(str(resolved), tuple(structural), 0)
     problems: list[CodebookProblem] = list(structural)
+    rendered = _check_integrity(codebook, problems)
+    groupings = load_reference_groupings() if reference is None else reference
+    if groupings:
+        _check_reference(codebook, groupings, problems)
+    return CheckReport(str(resolved), tuple(problems), rendered)
+
+
+def integrity_problems(codebook: Codebook) -> list[CodebookProblem]:
+    """Return the problems that make a codebook unusable for a build, whatever the reference groupings.
+
+    Every code in exactly one option per granularity, option codes among the question's codes, categories known,
+    statements present and distinct, demographic templates that render.
+    """
+    problems: list[CodebookProblem] = []
+    _check_integrity(codebook, problems)
+    return problems
+
+
+def _check_integrity(codebook: Codebook, problems: list[CodebookProblem]) -> int:
     rendered = 0
     for question in codebook.questions:
         rendered += _check_question(question, codebook, problems)
     for item in codebook.demographics:
         rendered += _check_demographic(item, problems)
     _check_duplicate_statements(codebook, problems)
-    groupings = load_reference_groupings() if reference is None else reference
-    if groupings:
-        _check_reference(codebook, groupings, problems)
-    return CheckReport(str(resolved), tuple(problems), rendered)
+    return rendered
 
 
 def _problem_from_text(problem: str) -> CodebookProblem:

@@ -103,7 +103,8 @@ def _describe_path(document: Mapping[str, Any], path: list[Any]) -> str:
 def load_codebook(path: str | Path | None = None) -> Codebook:
     """Load and validate a codebook; with no ``path``, the codebook shipped with the package.
 
-    Raises CodebookError listing every schema violation and every duplicate id, each naming its entry.
+    Raises CodebookError listing every schema violation, duplicate id and integrity problem (a code in no option
+    or in two, an unknown code or category, a missing or repeated statement), each naming its entry.
     The shipped codebook is parsed once per process.
     """
     resolved = Path(path) if path is not None else default_codebook_path()
@@ -115,13 +116,19 @@ def _load_cached(path: str) -> Codebook:
     document = read_codebook_document(path)
     problems = schema_problems(document)
     problems += duplicate_id_problems(document) if not problems else []
+    if not problems:
+        codebook = build_codebook(document, path)
+        # Imported here because the checks build on this module's loader.
+        from indievaluecatalog.codebook._check import integrity_problems
+
+        problems = [str(problem) for problem in integrity_problems(codebook)]
     if problems:
         listing = "\n".join(f"  - {p}" for p in problems)
         raise CodebookError(
             f"Codebook file {path} has {len(problems)} problem(s):\n{listing}",
             hint="fix each entry named above, then run `indievaluecatalog codebook check`",
         )
-    return build_codebook(document, path)
+    return codebook
 
 
 def duplicate_id_problems(document: Mapping[str, Any]) -> list[str]:

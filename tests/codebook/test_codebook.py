@@ -315,3 +315,56 @@ def test_reference_csv_is_well_formed() -> None:
     with data_path("codebooks", "wvs7_groupings_reference.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 253
+
+
+def test_loader_rejects_code_in_two_options(tmp_path: Path, document: dict) -> None:
+    """A codebook whose options overlap cannot be loaded, so no build can use it."""
+    document["questions"][0]["polar"][1]["codes"] = [2, 3, 4]
+    with pytest.raises(CodebookError, match=r"Q1 code 2: code is in polar options 1, 2"):
+        load_codebook(write_codebook(tmp_path, document))
+
+
+def test_loader_rejects_unknown_category(tmp_path: Path, document: dict) -> None:
+    """A question whose category is not listed cannot be loaded."""
+    document["questions"][0]["category"] = "Astrology"
+    with pytest.raises(CodebookError, match=r"Q1: category 'Astrology' is not in categories"):
+        load_codebook(write_codebook(tmp_path, document))
+
+
+def test_loader_accepts_regrouping_unlike_reference(tmp_path: Path, document: dict) -> None:
+    """A consistent research variant loads, although `check` flags its difference from the reference."""
+    document["questions"][0]["polar"] = [
+        {"codes": [1], "statement": "Family is very important in my life."},
+        {"codes": [2, 3, 4], "statement": "Family is less than very important in my life."},
+    ]
+    path = write_codebook(tmp_path, document)
+    assert load_codebook(path).question("Q1").polar[1].codes == (2, 3, 4)
+    assert not check_codebook(path).ok
+
+
+def test_build_rejects_broken_codebook(tmp_path: Path, document: dict) -> None:
+    """`build --codebook` with overlapping options exits 3, names the code and writes no catalog."""
+    from indievaluecatalog.cli import main
+
+    document["questions"][0]["polar"][1]["codes"] = [2, 3, 4]
+    out = tmp_path / "catalog"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["build", "--out", str(out), "--codebook", str(write_codebook(tmp_path, document))])
+    assert exit_info.value.code == 3
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("Q82", "Excluded from the catalog"),
+        ("Q260", "sex (Q260)"),
+        ("sex", "I am a woman."),
+        ("Q111", "Other answer"),
+    ],
+)
+def test_cli_show_other_entries(entry: str, expected: str) -> None:
+    """`codebook show` finds excluded questions, demographic items and their variables."""
+    result = CliRunner().invoke(cli, ["codebook", "show", entry])
+    assert result.exit_code == 0, result.output
+    assert expected in result.output
