@@ -29,7 +29,8 @@ from indievaluecatalog.sample import FORMATS, LAYOUTS, read_sample_provenance, w
     "fmt",
     type=click.Choice(FORMATS, case_sensitive=False),
     default=None,
-    help="File format. Default: from the suffix of --out.",
+    help="File format. Default: from the suffix of --out. When --out ends in .sav, .zsav, .dta or .csv, "
+    "the format must match that suffix.",
 )
 @click.option(
     "--version",
@@ -89,6 +90,6 @@ def sample(
         sparse_respondents=sparse_respondents,
         empty_respondents=empty_respondents,
     )
-    provenance = read_sample_provenance(path)
+    provenance = read_sample_provenance(path, fmt=fmt)
     marker = provenance.describe() if provenance else "synthetic sample"
     click.echo(f"Wrote {path}: {marker}.")

@@ -43,22 +43,23 @@ def parse_provenance(text: str) -> SampleProvenance | None:
     )
 
 
-def read_sample_provenance(path: str | Path) -> SampleProvenance | None:
+def read_sample_provenance(path: str | Path, *, fmt: str | None = None) -> SampleProvenance | None:
     """Return the provenance of a synthetic file written by this package, or None for any other file.
 
     Reads only the metadata of ``.sav``, ``.zsav`` and ``.dta`` files (file label, then notes) and only the
-    first data row of a ``.csv`` (its ``version`` column). Raises SampleError when the file cannot be read.
+    first data row of a ``.csv`` (its ``version`` column). ``fmt`` (``sav``, ``zsav``, ``dta``, ``csv``)
+    defaults to the suffix of ``path``. Raises SampleError when the file cannot be read.
     """
     file = Path(path)
-    suffix = file.suffix.lower()
+    kind = (fmt or file.suffix.lstrip(".")).lower()
     try:
-        if suffix in (".sav", ".zsav"):
+        if kind in ("sav", "zsav"):
             _, meta = pyreadstat.read_sav(str(file), metadataonly=True)
             texts = [meta.file_label or "", *(meta.notes or [])]
-        elif suffix == ".dta":
+        elif kind == "dta":
             _, meta = pyreadstat.read_dta(str(file), metadataonly=True)
             texts = [meta.file_label or ""]
-        elif suffix == ".csv":
+        elif kind == "csv":
             texts = [_first_version_value(file)]
         else:
             return None

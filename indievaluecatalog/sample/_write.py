@@ -16,6 +16,7 @@ import pyreadstat
 from indievaluecatalog.codebook import Codebook
 from indievaluecatalog.errors import SampleError
 from indievaluecatalog.sample._generate import generate_sample
+from indievaluecatalog.sample._provenance import read_sample_provenance
 from indievaluecatalog.sample._records import SampleFormat, SyntheticSurvey
 
 logger = logging.getLogger(__name__)
@@ -47,10 +48,12 @@ def write_sample(
 ) -> Path:
     """Generate a synthetic WVS-7 file and write it to ``out``; return the path written.
 
-    ``fmt`` defaults to the suffix of ``out`` (``.sav``, ``.zsav``, ``.dta``, ``.csv``). ``encoding="latin-1"``
-    writes a latin-1 encoded ``.sav`` or ``.csv``. The file is written to a temporary name and moved into place,
-    so a failed run leaves no partial file. Raises SampleError for an unknown format or encoding, an output
-    folder that does not exist or cannot be written, and arguments out of range.
+    ``fmt`` defaults to the suffix of ``out`` (``.sav``, ``.zsav``, ``.dta``, ``.csv``). When ``out`` has one
+    of these suffixes, ``fmt`` must agree with it. ``encoding="latin-1"`` writes a latin-1 encoded ``.sav`` or
+    ``.csv``. The file is written to a temporary name in the same folder, read back, and only then moved into
+    place, so a failed run leaves no partial file and keeps an existing file at ``out`` unchanged. Raises
+    SampleError for an unknown format or encoding, a format that disagrees with the suffix, an output folder
+    that does not exist or cannot be written, and arguments out of range.
     """
     path = Path(out)
     resolved = resolve_format(path, fmt)
@@ -75,16 +78,34 @@ def write_sample(
 
 
 def resolve_format(path: Path, fmt: str | None) -> SampleFormat:
-    """Return the output format: ``fmt`` when given, else from the suffix of ``path``."""
-    name = (fmt or path.suffix.lstrip(".")).lower()
+    """Return the output format: ``fmt`` when given, else from the suffix of ``path``.
+
+    Raises SampleError for an unknown format, and for a ``fmt`` that differs from a known suffix of ``path``,
+    because a file such as ``x.csv`` holding SPSS bytes is read with the wrong reader later.
+    """
+    suffix = path.suffix.lstrip(".").lower()
+    name = (fmt or suffix).lower()
+    resolved = _known_format(name)
+    if resolved is None:
+        given = f"format {fmt!r}" if fmt else f"suffix {path.suffix!r} of {path}"
+        raise SampleError(
+            f"Unknown sample file {given}.",
+            hint=f"use one of {', '.join(FORMATS)} (as --format or as the file suffix)",
+        )
+    suffix_format = _known_format(suffix)
+    if suffix_format is not None and suffix_format != resolved:
+        raise SampleError(
+            f"Format {resolved!r} does not match the suffix {path.suffix!r} of {path}.",
+            hint=f"name the file with the suffix .{resolved}, or leave out --format to write {suffix_format}",
+        )
+    return resolved
+
+
+def _known_format(name: str) -> SampleFormat | None:
     for known in FORMATS:
         if name == known:
             return known
-    given = f"format {fmt!r}" if fmt else f"suffix {path.suffix!r} of {path}"
-    raise SampleError(
-        f"Unknown sample file {given}.",
-        hint=f"use one of {', '.join(FORMATS)} (as --format or as the file suffix)",
-    )
+    return None
 
 
 def check_encoding(fmt: SampleFormat, encoding: str | None) -> str:
@@ -147,6 +168,7 @@ def write_survey(survey: SyntheticSurvey, path: Path, fmt: SampleFormat, encodin
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)
+        _check_readable(temporary, path, fmt)
         os.replace(temporary, path)
     except OSError as error:
         raise SampleError(
@@ -155,6 +177,17 @@ def write_survey(survey: SyntheticSurvey, path: Path, fmt: SampleFormat, encodin
     finally:
         temporary.unlink(missing_ok=True)
     logger.info("Wrote %s (%s, %d rows, %d columns)", path, fmt, *survey.frame.shape)
+
+
+def _check_readable(temporary: Path, path: Path, fmt: SampleFormat) -> None:
+    """Read the metadata of the written ``temporary`` back, so that unreadable bytes never replace ``path``."""
+    try:
+        read_sample_provenance(temporary, fmt=fmt)
+    except SampleError as error:
+        raise SampleError(
+            f"The {fmt} file written for {path} cannot be read back: {error.message}",
+            hint="report this as a bug; the existing file at that path, if any, is unchanged",
+        ) from error
 
 
 def _write_sav(survey: SyntheticSurvey, path: Path, *, compress: bool) -> None:

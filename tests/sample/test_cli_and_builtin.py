@@ -82,6 +82,26 @@ def test_cli_unwritable_path(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "does not exist" in capsys.readouterr().err
 
 
+def test_cli_format_mismatch_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--format dta --out good.sav` exits 13, names the mismatch and keeps the existing file."""
+    good = tmp_path / "good.sav"
+    main(["sample", "--respondents", "20", "--out", str(good)])
+    before = hashlib.sha256(good.read_bytes()).hexdigest()
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["sample", "--respondents", "20", "--format", "dta", "--out", str(good)])
+    assert exit_info.value.code == 13
+    assert "does not match the suffix '.sav'" in capsys.readouterr().err
+    assert hashlib.sha256(good.read_bytes()).hexdigest() == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["good.sav"]
+
+
+def test_cli_other_suffix_prints_provenance(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With `--format sav --out x.data` the summary still carries the provenance line."""
+    main(["sample", "--respondents", "20", "--format", "sav", "--out", str(tmp_path / "x.data")])
+    assert "SYNTHETIC" in capsys.readouterr().out
+
+
 def test_builtin_sample_is_synthetic() -> None:
     """The built-in sample says it is synthetic and covers every continent."""
     path = builtin_sample_path()

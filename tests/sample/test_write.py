@@ -138,6 +138,8 @@ def test_latin1_sav(tmp_path: Path, codebook: Codebook) -> None:
         ("x.zsav", {"encoding": "latin-1"}, "latin-1 .zsav"),
         ("x.sav", {"encoding": "cp437"}, "Unknown encoding"),
         ("x.sav", {"respondents": 0}, "respondents must be at least 1"),
+        ("x.sav", {"fmt": "dta"}, "Format 'dta' does not match the suffix '.sav'"),
+        ("x.csv", {"fmt": "sav"}, "Format 'sav' does not match the suffix '.csv'"),
         ("missing/x.sav", {}, "does not exist"),
     ],
 )
@@ -154,3 +156,42 @@ def test_write_leaves_no_partial_file(tmp_path: Path) -> None:
     with pytest.raises(SampleError):
         write_sample(tmp_path / "x.sav", respondents=0)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("good.sav", "dta"), ("good.csv", "zsav")])
+def test_format_mismatch_keeps_existing_file(tmp_path: Path, name: str, fmt: str, codebook: Codebook) -> None:
+    """A format that disagrees with the suffix leaves an existing file byte for byte unchanged."""
+    existing = write_sample(tmp_path / name, respondents=40, codebook=codebook)
+    before = _digest(existing)
+    with pytest.raises(SampleError, match="does not match the suffix"):
+        write_sample(existing, respondents=40, fmt=fmt, codebook=codebook)
+    assert _digest(existing) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == [name]
+
+
+def test_format_decides_for_other_suffix(tmp_path: Path, codebook: Codebook) -> None:
+    """With a suffix that is no sample format, the given format is written and readable as that format."""
+    path = write_sample(tmp_path / "sample.data", respondents=30, fmt="dta", codebook=codebook)
+    frame, _ = pyreadstat.read_dta(str(path))
+    assert len(frame) == 30
+    assert read_sample_provenance(path) is None
+    provenance = read_sample_provenance(path, fmt="dta")
+    assert provenance is not None
+    assert provenance.respondents == 30
+
+
+def test_unreadable_write_keeps_existing_file(
+    tmp_path: Path, codebook: Codebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A written file that cannot be read back is discarded and the earlier file stays in place."""
+    existing = write_sample(tmp_path / "good.dta", respondents=40, codebook=codebook)
+    before = _digest(existing)
+
+    def write_garbage(survey: object, path: Path) -> None:
+        path.write_bytes(b"not a Stata file")
+
+    monkeypatch.setattr("indievaluecatalog.sample._write._write_dta", write_garbage)
+    with pytest.raises(SampleError, match=r"dta file written for .*good\.dta cannot be read back"):
+        write_sample(existing, respondents=40, seed=9, codebook=codebook)
+    assert _digest(existing) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["good.dta"]
