@@ -61,7 +61,7 @@ def _front_matter(configs: Sequence[ConfigSummary]) -> str:
         "dataset_info": [
             {
                 "config_name": c.name,
-                "features": c.features._to_yaml_list(),
+                "features": c.features.to_yaml_list(),
                 "splits": [
                     {"name": s.name, "num_bytes": s.num_bytes, "num_examples": s.num_rows} for s in c.splits
                 ],

@@ -8,7 +8,8 @@ from typing import Any
 
 import pandera.pandas as pa_schema
 import pyarrow as pa
-from datasets import Features
+
+from indievaluecatalog._features import Features
 
 
 @dataclass(frozen=True)

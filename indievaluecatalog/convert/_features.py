@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datasets import Features, List, Value
-
+from indievaluecatalog._features import Feature, Features, List, Value
 from indievaluecatalog.codebook import Codebook
 
 
 def respondent_features(book: Codebook) -> Features:
     """Return the features of the ``respondents`` config, in column order."""
-    spec: dict[str, object] = {
+    spec: dict[str, Feature] = {
         "respondent_id": Value("string"),
         "country_code": Value("int16"),
         "country": Value("string"),
@@ -29,12 +28,12 @@ def respondent_features(book: Codebook) -> Features:
         spec[f"{question.id}_refined"] = Value("int8")
         spec[f"{question.id}_missing"] = Value("string")
     spec["n_valid_answers"] = Value("int16")
-    return Features(spec)
+    return Features.of(spec)
 
 
 def statement_features() -> Features:
     """Return the features of the ``statements`` config."""
-    return Features(
+    return Features.of(
         {
             "statement_id": Value("string"),
             "question_id": Value("string"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datasets import Features, List, Value
+from indievaluecatalog._features import Features, List, Value
 
 SPLITS_DESCRIPTION = (
     "one row per respondent: 'test' or 'train' in each split column (evaluation people, held-out countries)"
@@ -16,7 +16,7 @@ PROBES_DESCRIPTION = (
 
 def splits_features() -> Features:
     """Return the features of the `splits` config, in column order."""
-    return Features(
+    return Features.of(
         {
             "respondent_id": Value("string"),
             "evaluation": Value("string"),
@@ -27,7 +27,7 @@ def splits_features() -> Features:
 
 def probes_features() -> Features:
     """Return the features of the `probes` config, in column order (matching ``PROBES_SCHEMA``)."""
-    return Features(
+    return Features.of(
         {
             "respondent_id": Value("string"),
             "setup": Value("int8"),

@@ -8,15 +8,15 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from datasets import Features, Value
 
+from indievaluecatalog._features import Features, Value
 from indievaluecatalog.convert import BuildOptions, CatalogConfig, build_catalog
 from indievaluecatalog.convert._write import StagedCatalog
 
 
 def _config(name: str, rows: int = 3) -> CatalogConfig:
     table = pa.table({"x": pa.array(range(rows), type=pa.int16())})
-    return CatalogConfig(name=name, table=table, features=Features({"x": Value("int16")}))
+    return CatalogConfig(name=name, table=table, features=Features.of({"x": Value("int16")}))
 
 
 def _hidden(folder: Path) -> list[str]:
