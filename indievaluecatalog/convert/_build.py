@@ -7,6 +7,7 @@ import io
 import logging
 import subprocess
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,7 @@ def build_catalog(raw_file: str | Path | None, options: BuildOptions | None = No
     book = load_codebook(options.codebook_path)
     path, builtin = _source_path(raw_file)
     logger.info("Building %s from %s", out, path)
+    source_sha256 = _hash_in_background(path)
     survey = read_wvs_file(path, book)
     warnings = list(survey.warnings)
     failures = sibling_path(out, "validation_failures.csv")
@@ -161,7 +163,14 @@ def build_catalog(raw_file: str | Path | None, options: BuildOptions | None = No
 
         summaries = summarize_configs(configs)
         manifest = _manifest(
-            book, survey, options, builtin, summaries, warnings, respondents.without_valid_answers
+            book,
+            survey,
+            options,
+            builtin,
+            summaries,
+            warnings,
+            respondents.without_valid_answers,
+            source_sha256.result(),
         )
         manifest["splits"] = task_tables.manifest_entry()
         text_files = {
@@ -192,6 +201,17 @@ def _validate_config(config: CatalogConfig, *, source: str, failures_path: Path)
     validate_stage(
         config.schema, frame, stage=f"{config.name} table", source=source, failures_path=failures_path
     )
+
+
+def _hash_in_background(path: Path) -> Future[str]:
+    """Start the SHA-256 of the input file in a thread, so it overlaps the read (hashlib releases the GIL).
+
+    An error (for example a missing file) stays in the future, so the reader's error is the one raised.
+    """
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="source-sha256")
+    future = executor.submit(sha256_file, path)
+    executor.shutdown(wait=False)
+    return future
 
 
 def _source_path(raw_file: str | Path | None) -> tuple[Path, bool]:
@@ -309,6 +329,7 @@ def _manifest(
     summaries: Sequence[Any],
     warnings: Sequence[str],
     without_valid_answers: int,
+    source_sha256: str,
 ) -> dict[str, Any]:
     command = ["indievaluecatalog", "build"]
     if not builtin:
@@ -324,7 +345,7 @@ def _manifest(
         "source": {
             "file": survey.path.name,
             "member": survey.member,
-            "sha256": sha256_file(survey.path),
+            "sha256": source_sha256,
             "bytes": survey.path.stat().st_size,
             "format": survey.file_format,
             "layout": survey.layout,
