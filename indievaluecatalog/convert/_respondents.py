@@ -197,10 +197,23 @@ def _demographic(
         label, statement = _describe(item, book, survey.value_labels.get(item.variable, {}), code)
         labels.append(label)
         statements.append(pool.add(statement))
-    label_values = np.array(labels, dtype=object)[inverse]
-    columns[item.id] = pa.array(label_values, type=pa.string())
+    columns[item.id] = _take_labels(labels, inverse)
     columns[f"{item.id}_code"] = pa.array(codes.astype(np.int32), mask=blank, type=pa.int32())
     return np.array(statements, dtype=np.int64)[inverse]
+
+
+def _take_labels(labels: list[str | None], inverse: np.ndarray) -> pa.Array:
+    """Return ``labels[i]`` for each index as a string array, null where the label is None.
+
+    One Arrow take from the distinct labels instead of converting ~100,000 Python strings per item. A validity
+    bitmap is kept only when there are nulls, as ``pa.array`` does, so the table's ``nbytes`` is unchanged.
+    """
+    values = pa.array(labels, type=pa.string()).take(pa.array(inverse, type=pa.int64()))
+    if values.null_count:
+        return values
+    return pa.Array.from_buffers(
+        pa.string(), len(values), [None, *values.buffers()[1:]], offset=values.offset
+    )
 
 
 def _describe(
