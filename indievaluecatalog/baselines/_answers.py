@@ -80,7 +80,8 @@ class AnswerTable:
         unknown = [rid for rid in train_ids if rid not in self.row_of]
         if unknown:
             raise EvaluationError(
-                f"{len(unknown)} training respondent ids are not in the respondents table, e.g. {unknown[0]!r}.",
+                f"{len(unknown)} training respondent {'id is' if len(unknown) == 1 else 'ids are'} not in the "
+                f"respondents table, e.g. {unknown[0]!r}.",
                 hint="use the split table of the same catalog as the respondents table",
             )
         self.train_rows = np.array([self.row_of[rid] for rid in train_ids], dtype=np.int64)

@@ -16,6 +16,7 @@ from indievaluecatalog.baselines import (
     MajorityScorer,
     RandomScorer,
     ResemblanceScorer,
+    check_baseline_options,
     make_baseline,
 )
 from indievaluecatalog.codebook import Codebook, Granularity
@@ -208,8 +209,46 @@ def test_unknown_baseline_suggests_name(table: AnswerTable) -> None:
 
 def test_invalid_baseline_option(table: AnswerTable) -> None:
     """An option the baseline does not take is rejected."""
-    with pytest.raises(EvaluationError, match="majority"):
+    with pytest.raises(
+        EvaluationError, match="Unknown option 'k' for baseline 'majority'; it takes no options"
+    ):
         make_baseline("majority", table, k=3)
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "message"),
+    [
+        ("resemblance", {"k": -1}, "Invalid value -1 for option 'k' of baseline 'resemblance'"),
+        ("resemblance", {"k": 0}, "Invalid value 0 for option 'k'"),
+        ("resemblance", {"k": "abc"}, "Invalid value 'abc' for option 'k'"),
+        ("resemblance", {"k": 2.5}, "Invalid value 2.5 for option 'k'"),
+        ("resemblance", {"k": True}, "Invalid value True for option 'k'"),
+        ("resemblance", {"kk": 3}, "Unknown option 'kk' for baseline 'resemblance'; it takes k"),
+        ("lowrank", {"rank": 0}, "Invalid value 0 for option 'rank' of baseline 'lowrank'"),
+        ("lowrank", {"rank": "ten"}, "Invalid value 'ten' for option 'rank'"),
+        ("demographic-majority", {"min_cell": 0}, "Invalid value 0 for option 'min_cell'"),
+        ("demographic-majority", {"min_cell": -5}, "Invalid value -5 for option 'min_cell'"),
+        ("random", {"seed": 3}, "Unknown option 'seed' for baseline 'random'"),
+        ("resemblence", {}, "Unknown baseline 'resemblence'. Did you mean resemblance"),
+    ],
+)
+def test_bad_option_values_rejected(name: str, options: dict[str, object], message: str) -> None:
+    """Out-of-range, non-integer and unknown options raise EvaluationError naming option, value and range."""
+    with pytest.raises(EvaluationError, match=message) as error_info:
+        check_baseline_options(name, options)
+    assert error_info.value.exit_code == 8
+    if message.startswith("Invalid value"):
+        assert "expected an integer of at least 1" in error_info.value.message
+        assert error_info.value.hint is not None
+        assert "the default is" in error_info.value.hint
+
+
+def test_valid_options_accepted(table: AnswerTable) -> None:
+    """Options at the bottom of their range build the scorer with that setting."""
+    check_baseline_options("resemblance", {"k": 1})
+    assert make_baseline("resemblance", table, k=1).describe()["k"] == 1
+    assert make_baseline("lowrank", table, rank=1).describe()["rank"] == 1
+    assert make_baseline("demographic-majority", table, min_cell=1).min_cell == 1
 
 
 def test_invalid_parameters(table: AnswerTable) -> None:
@@ -232,8 +271,10 @@ def test_unknown_respondent(table: AnswerTable) -> None:
 
 def test_training_ids_checked(respondents: pd.DataFrame, book: Codebook) -> None:
     """Training ids must exist in the respondents table, and the pool must not be empty."""
-    with pytest.raises(EvaluationError, match="not in the respondents table"):
+    with pytest.raises(EvaluationError, match=r"^1 training respondent id is not in the respondents table"):
         AnswerTable(respondents, ["Rmissing"], codebook=book)
+    with pytest.raises(EvaluationError, match=r"^2 training respondent ids are not in"):
+        AnswerTable(respondents, ["Rmissing", "Rgone"], codebook=book)
     with pytest.raises(EvaluationError, match="empty"):
         AnswerTable(respondents, [], codebook=book)
     with pytest.raises(EvaluationError, match="respondent_id"):
