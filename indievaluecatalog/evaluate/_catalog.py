@@ -73,6 +73,13 @@ def resolve_catalog(source: str) -> CatalogInfo:
                 hint="pass the output folder of `indievaluecatalog build` or OWNER/NAME@REVISION of a release",
             )
         revision = match.group("revision")
+        if revision is None:
+            logger.warning(
+                "catalog %s has no release tag, so the branch main is downloaded and may change between runs; "
+                "pin a release with %s@vX.Y.Z",
+                source,
+                source,
+            )
         folder = _download(match.group("repo"), revision)
     manifest_path = folder / "manifest.json"
     manifest: dict[str, Any] = {}
@@ -108,6 +115,37 @@ def _download(repo_id: str, revision: str | None) -> Path:
             hint="check the dataset id and the release tag, and that the Hub is reachable",
         ) from error
     return Path(path)
+
+
+def no_instances_error(catalog: CatalogInfo, demos: str, setups: tuple[int, ...]) -> EvaluationError:
+    """Return the error for a catalog without task instances, saying whether it has evaluation people at all.
+
+    The reason comes from the manifest's ``splits.evaluation`` record (selected people and eligible people per
+    continent) and ``splits.probes_rows``, which the build writes.
+    """
+    manifest_path = catalog.folder / "manifest.json"
+    splits: dict[str, Any] = {}
+    if manifest_path.is_file():
+        splits = json.loads(manifest_path.read_bytes()).get("splits") or {}
+    evaluation = splits.get("evaluation") or {}
+    size = evaluation.get("size")
+    if size == 0 or splits.get("probes_rows") == 0:
+        eligible: dict[str, int] = evaluation.get("eligible_per_continent") or {}
+        counts = ", ".join(f"{continent} {count}" for continent, count in eligible.items()) or "not recorded"
+        minimum = evaluation.get("min_valid_answers", "the required number of")
+        return EvaluationError(
+            f"Catalog {catalog.source} has no evaluation people, so it has no task instances to score. "
+            f"An evaluation person needs a valid answer to every probe question and at least {minimum} valid "
+            f"value answers. Eligible respondents per continent (manifest.json, splits.evaluation."
+            f"eligible_per_continent): {counts}.",
+            hint=f"see {catalog.folder / 'reports' / 'coverage.csv'} for the questions that the input file lacks "
+            "or leaves blank, and rebuild the catalog from a complete WVS-7 file (the official cross-national "
+            "or time-series release); joint EVS/WVS files and derivative exports often lack probe questions",
+        )
+    return EvaluationError(
+        f"Catalog {catalog.source} has no task instances for demos {demos} and setups {setups}.",
+        hint="check --demos and --setups against the catalog's probes table",
+    )
 
 
 def read_respondents(folder: Path) -> pd.DataFrame:

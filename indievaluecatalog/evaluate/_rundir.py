@@ -62,11 +62,13 @@ class RunDirectory:
         self.config_path = self.path / "config.json"
         self.results_path = self.path / "results.json"
 
-    def claim(self, identity: Mapping[str, Any]) -> bool:
-        """Bind the folder to ``identity``; return True when it already held predictions of the same run.
+    def check(self, identity: Mapping[str, Any]) -> bool:
+        """Return True when the folder contains a run of ``identity``, False when it can start one. Writes nothing.
 
-        Raises EvaluationError when the folder belongs to a run with another configuration, naming the settings
-        that differ.
+        Raises EvaluationError when the path is not a folder, when the folder is not empty and is no run
+        directory, and when it contains predictions of a run with another configuration, naming the settings
+        that differ. A run directory with a configuration but no predictions (a run that failed before scoring
+        anything) can start a run with another configuration.
         """
         if self.path.exists() and not self.path.is_dir():
             raise EvaluationError(
@@ -75,19 +77,33 @@ class RunDirectory:
         if self.config_path.is_file():
             stored = json.loads(self.config_path.read_text(encoding="utf-8"))
             current = json.loads(json.dumps(identity, sort_keys=True))
-            if stored != current:
-                keys = sorted(k for k in set(stored) | set(current) if stored.get(k) != current.get(k))
-                changes = ", ".join(f"{k}: {stored.get(k)!r} -> {current.get(k)!r}" for k in keys)
-                raise EvaluationError(
-                    f"Run directory {self.path} contains a run with another configuration ({changes}).",
-                    hint="rerun with the same settings to resume it, or choose a new --out folder",
-                )
-            return True
+            if stored == current:
+                return True
+            if not self.part_paths():
+                return False
+            keys = sorted(k for k in set(stored) | set(current) if stored.get(k) != current.get(k))
+            changes = ", ".join(f"{k}: {stored.get(k)!r} -> {current.get(k)!r}" for k in keys)
+            raise EvaluationError(
+                f"Run directory {self.path} contains a run with another configuration ({changes}).",
+                hint="rerun with the same settings to resume it, or choose a new --out folder",
+            )
         if self.path.is_dir() and any(self.path.iterdir()):
             raise EvaluationError(
                 f"Run directory {self.path} is not empty and has no config.json of an evaluation run.",
                 hint="choose an empty or new --out folder",
             )
+        return False
+
+    def claim(self, identity: Mapping[str, Any]) -> bool:
+        """Bind the folder to ``identity``, and return True when it already contained the same run.
+
+        Raises EvaluationError as ``check`` does. The configuration of a run without predictions is replaced.
+        """
+        if self.check(identity):
+            return True
+        if self.config_path.is_file():
+            logger.info("run directory %s has no predictions; replacing its configuration", self.path)
+            self.results_path.unlink(missing_ok=True)
         self.predictions_dir.mkdir(parents=True, exist_ok=True)
         write_json_atomic(self.config_path, identity)
         return False

@@ -9,11 +9,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from indievaluecatalog._progress import progress
 from indievaluecatalog._version import __version__
+from indievaluecatalog.baselines import check_baseline_options
 from indievaluecatalog.codebook import Codebook, Granularity, load_codebook
 from indievaluecatalog.errors import EvaluationError
-from indievaluecatalog.evaluate._catalog import CatalogInfo, people_table, read_respondents, resolve_catalog
+from indievaluecatalog.evaluate._catalog import (
+    CatalogInfo,
+    no_instances_error,
+    people_table,
+    read_respondents,
+    resolve_catalog,
+)
 from indievaluecatalog.evaluate._config import EvaluationConfig
 from indievaluecatalog.evaluate._provenance import git_commit, prompt_templates
 from indievaluecatalog.evaluate._rundir import RunDirectory, write_json_atomic
@@ -131,33 +140,41 @@ def run_evaluation(
 
     ``scorer`` overrides the scorer that the configuration names (tests and custom scorers). A rerun with the
     same configuration scores only the instances without stored predictions; a different configuration is
-    rejected with EvaluationError.
+    rejected with EvaluationError while the folder holds predictions of the earlier one. The options, the
+    catalog, its task instances and the scorer are checked before ``config.json`` is written.
     """
     from indievaluecatalog.splits import load_task_instances
 
+    # Everything that can fail on the configuration or the catalog runs before claim() writes config.json, so
+    # a failed start never binds the run directory to a configuration that scored nothing.
     book = codebook or load_codebook()
+    if scorer is None and config.baseline is not None:
+        check_baseline_options(config.baseline, config.options)
     catalog = resolve_catalog(config.catalog)
     identity = {**config.identity(), "catalog_manifest_sha256": catalog.manifest_sha256}
     run = RunDirectory(out)
-    resumed = run.claim(identity)
-    if resumed:
-        logger.info("resuming run %s", run.path)
+    run.check(identity)
 
-    instances = load_task_instances(
-        catalog.folder,
-        split="evaluation",
-        setups=config.setups,
-        demos=config.demos,
-        limit=config.limit,
-        demographics=config.demographics,
-        codebook=book,
-    )
-    if not instances:
-        raise EvaluationError(
-            f"Catalog {catalog.source} has no task instances for demos {config.demos} and setups {config.setups}.",
-            hint="check --demos and --setups against the catalog's probes table",
+    try:
+        instances = load_task_instances(
+            catalog.folder,
+            split="evaluation",
+            setups=config.setups,
+            demos=config.demos,
+            limit=config.limit,
+            demographics=config.demographics,
+            codebook=book,
         )
+    except pa.ArrowException as error:
+        raise EvaluationError(
+            f"Cannot read the tables of catalog {catalog.source} ({catalog.folder}): {error}",
+            hint="rebuild the catalog with `indievaluecatalog build`, or download the release again",
+        ) from error
+    if not instances:
+        raise no_instances_error(catalog, config.demos, config.setups)
     active = scorer or _make_scorer(config, catalog, book)
+    if run.claim(identity):
+        logger.info("resuming run %s", run.path)
 
     done = run.done_keys()
     started = time.perf_counter()

@@ -34,6 +34,32 @@ def test_unknown_format() -> None:
         make_model_scorer("hf", "m", "chat")
 
 
+@pytest.mark.parametrize("backend", ["hf", "vllm"])
+@pytest.mark.parametrize("relative", ["models/nope", "./nope", "a/b/c"])
+def test_missing_model_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, relative: str
+) -> None:
+    """A model path whose folder does not exist is reported as not found, before any library is loaded."""
+    (tmp_path / "models").mkdir()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(EvaluationError, match=f"Model folder {relative} not found"):
+        make_model_scorer(backend, relative, "loglik")
+
+
+def test_absolute_missing_model_folder(tmp_path: Path) -> None:
+    """An absolute path to a missing folder is reported as not found."""
+    with pytest.raises(EvaluationError, match="not found"):
+        make_model_scorer("hf", str(tmp_path / "gone"), "loglik")
+
+
+def test_hub_id_not_taken_for_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """OWNER/NAME without a local OWNER folder passes the folder check and reaches the backend."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(EvaluationError, match="Did you mean 'batch_size'") as error_info:
+        make_model_scorer("hf", "someone/model", "loglik", batchsize=4)
+    assert "not found" not in str(error_info.value)
+
+
 def test_unknown_option_suggests_close_name(prompts: Any) -> None:
     """A misspelt option raises EvaluationError with the close match and the accepted names."""
     with pytest.raises(EvaluationError, match="Did you mean 'batch_size'"):

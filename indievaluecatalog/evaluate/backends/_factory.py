@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from indievaluecatalog.errors import EvaluationError
@@ -47,6 +48,9 @@ def make_model_scorer(backend: str, model: str, fmt: str, **options: Any) -> Sco
         raise EvaluationError(
             f"Unknown model backend {backend!r}.", hint=f"use one of: {', '.join(BACKENDS)}"
         )
+
+    if backend in ("hf", "vllm"):
+        check_model_folder(model)
 
     common = {name: options.pop(name) for name in COMMON_OPTIONS if name in options}
     normalization = common.get("normalization", "sum")
@@ -91,6 +95,30 @@ def make_model_scorer(backend: str, model: str, fmt: str, **options: Any) -> Sco
     logger.info("scorer %s ready", scorer.name)
     result: Scorer = scorer
     return result
+
+
+def check_model_folder(model: str) -> None:
+    """Raise EvaluationError when ``model`` names a local folder that does not exist.
+
+    A Hugging Face model id is ``NAME`` or ``OWNER/NAME``. ``model`` is taken as a local path when it starts
+    with ``.``, ``/`` or ``~``, has more than one ``/``, or when its parent folder exists here (``models/nope``
+    beside a ``models`` folder). Without this check transformers reports a failed Hub connection instead.
+    """
+    path = Path(model).expanduser()
+    if path.exists():
+        return
+    looks_local = (
+        model.startswith((".", "/", "~"))
+        or model.count("/") > 1
+        or "\\" in model
+        or (path.parent != Path(".") and path.parent.is_dir())
+    )
+    if looks_local:
+        raise EvaluationError(
+            f"Model folder {model} not found.",
+            hint="pass an existing folder with config.json, tokenizer files and weights, or a model id "
+            "(OWNER/NAME) that is already in the Hugging Face cache",
+        )
 
 
 def _check_options(backend: str, options: dict[str, Any], accepted: Iterable[str]) -> None:
