@@ -42,6 +42,14 @@ def _parse_options(_: click.Context, __: click.Parameter, values: tuple[str, ...
     return options
 
 
+def _parse_note(entry: dict[str, Any]) -> str:
+    """Return ", N of M answers unparsed" for the summary of a generation format, or "" without counts."""
+    generation = entry.get("generation")
+    if not generation or "parse_failed" not in generation:
+        return ""
+    return f", {generation['parse_failed']} of {generation['probes']} answers unparsed"
+
+
 @click.command()
 @click.option(
     "--catalog",
@@ -85,13 +93,17 @@ def _parse_options(_: click.Context, __: click.Parameter, values: tuple[str, ...
 @click.option(
     "--seed", type=int, default=0, show_default=True, help="Seed of the scorer and of the bootstrap."
 )
-@click.option("--demographics", is_flag=True, help="Add the person's demographic statements to prompts.")
+@click.option(
+    "--demographics",
+    is_flag=True,
+    help="Add the person's demographic statements to model prompts. Rejected with --baseline.",
+)
 @click.option(
     "--bootstrap",
     type=click.IntRange(min=0),
     default=1000,
     show_default=True,
-    help="Bootstrap resamples of people for 95%% intervals (0 skips them).",
+    help="Bootstrap resamples of people for 95% intervals (0 skips them).",
 )
 @click.option(
     "--option",
@@ -140,12 +152,16 @@ def evaluate(
     if as_json:
         click.echo(json.dumps(metrics, indent=2, sort_keys=True))
         return
-    click.echo(f"{config.scorer_name}: {metrics['people']} people, run directory {result.run_dir}")
+    people = metrics["people"]
+    noun = "person" if people == 1 else "people"
+    click.echo(f"{config.scorer_name}: {people} {noun}, run directory {result.run_dir}")
+    generates = config.format in ("generate", "single")
     for name, entry in metrics["granularities"].items():
         interval = entry.get("ci95")
         bounds = f" [{100 * interval[0]:.2f}, {100 * interval[1]:.2f}]" if interval else ""
         index = entry.get("inequity", {}).get("index")
         inequity = f", Value Inequity Index {index:.2f}" if index is not None else ""
-        click.echo(f"  {name}: accuracy {100 * entry['accuracy']:.2f}%{bounds}{inequity}")
+        unparsed = _parse_note(entry) if generates else ""
+        click.echo(f"  {name}: accuracy {100 * entry['accuracy']:.2f}%{bounds}{unparsed}{inequity}")
     if "overall" in metrics:
         click.echo(f"  overall: accuracy {100 * metrics['overall']['accuracy']:.2f}%")

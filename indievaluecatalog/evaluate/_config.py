@@ -37,7 +37,7 @@ class EvaluationConfig:
     seed: int = 0
     """Seed of the scorer (random baseline, tie-breaking, sampling at retries) and of the bootstrap."""
     demographics: bool = False
-    """Add the person's demographic statements to prompts."""
+    """Add the person's demographic statements to model prompts; rejected with a baseline."""
     bootstrap: int = 1000
     """Bootstrap resamples of people for the 95% intervals; 0 skips them."""
     options: Mapping[str, Any] = field(default_factory=dict)
@@ -60,6 +60,11 @@ class EvaluationConfig:
                     f"Unknown or missing prompt format {self.format!r} for model {self.model}.",
                     hint=f"pass --format with one of {', '.join(FORMATS)}",
                 )
+        if self.baseline is not None and self.demographics:
+            raise EvaluationError(
+                f"Baseline {self.baseline!r} takes no prompt, so demographics cannot be added to it.",
+                hint="drop --demographics for a baseline; demographic-majority already uses country, sex and age",
+            )
         if not self.granularities or any(g not in ("polar", "refined") for g in self.granularities):
             raise EvaluationError(
                 f"Invalid granularities {self.granularities!r}.", hint="use polar, refined or both"

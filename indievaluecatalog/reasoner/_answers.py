@@ -53,7 +53,8 @@ def answer_table(
     leaked = sorted(set(training_ids) & set(evaluation_ids))
     if leaked:
         raise TrainingError(
-            f"{len(leaked)} respondents are in both the training pool and the evaluation people "
+            f"{len(leaked)} {'respondent is' if len(leaked) == 1 else 'respondents are'} in both the training pool "
+            "and the evaluation people "
             f"(first: {leaked[0]}).",
             hint="rebuild the catalog so that its splits are disjoint; the reasoner must never train on them",
         )
@@ -66,7 +67,8 @@ def answer_table(
     absent = [rid for rid in training_ids if rid not in indexed.index]
     if absent:
         raise TrainingError(
-            f"{len(absent)} training respondents are not in the respondents table (first: {absent[0]}).",
+            f"{len(absent)} training {'respondent is' if len(absent) == 1 else 'respondents are'} not in the "
+            f"respondents table (first: {absent[0]}).",
             hint="the splits and the respondents table must come from the same catalog build",
         )
     rows = indexed.loc[list(training_ids)]

@@ -192,7 +192,8 @@ def _read_respondents(catalog_dir: Path, respondent_ids: Sequence[str], codebook
     absent = [rid for rid in respondent_ids if rid not in found]
     if absent:
         raise SplitError(
-            f"{len(absent)} respondents are not in {path} (first: {absent[0]}).",
+            f"{len(absent)} {'respondent is' if len(absent) == 1 else 'respondents are'} not in {path} "
+            f"(first: {absent[0]}).",
             hint="pass respondent ids of this catalog (see data/splits.parquet)",
         )
     return table

@@ -150,14 +150,20 @@ def test_only_training_people_used(codebook: Codebook, make_respondents) -> None
 def test_overlapping_splits_rejected(codebook: Codebook, respondents: pd.DataFrame) -> None:
     """A training id that is also an evaluation id raises TrainingError."""
     ids = all_ids(respondents)
-    with pytest.raises(TrainingError, match="both the training pool and the evaluation people"):
+    with pytest.raises(
+        TrainingError, match=r"^1 respondent is in both the training pool and the evaluation people"
+    ):
         answer_table(respondents, codebook, ids, evaluation_ids=[ids[3]])
+    with pytest.raises(TrainingError, match=r"^2 respondents are in both"):
+        answer_table(respondents, codebook, ids, evaluation_ids=[ids[3], ids[4]])
 
 
 def test_unknown_training_id_rejected(codebook: Codebook, respondents: pd.DataFrame) -> None:
     """A training id missing from the respondents table raises TrainingError naming it."""
-    with pytest.raises(TrainingError, match="first: NOBODY"):
+    with pytest.raises(TrainingError, match=r"^1 training respondent is not in .*first: NOBODY"):
         answer_table(respondents, codebook, ["NOBODY"])
+    with pytest.raises(TrainingError, match=r"^2 training respondents are not in"):
+        answer_table(respondents, codebook, ["NOBODY", "NOONE"])
 
 
 def test_frame_without_ids_rejected(codebook: Codebook, respondents: pd.DataFrame) -> None:

@@ -140,5 +140,7 @@ def test_missing_catalog_raises(tmp_path: Path) -> None:
 
 def test_unknown_person_raises(catalog_dir: Path) -> None:
     """Drawing instances for an id the catalog lacks raises SplitError naming it."""
-    with pytest.raises(SplitError, match="RNOTHERE"):
+    with pytest.raises(SplitError, match=r"^1 respondent is not in .*RNOTHERE"):
         instances_for_people(catalog_dir, ["RNOTHERE"])
+    with pytest.raises(SplitError, match=r"^2 respondents are not in"):
+        instances_for_people(catalog_dir, ["RNOTHERE", "RNOTTHERE"])
