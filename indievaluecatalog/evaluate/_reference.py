@@ -19,6 +19,9 @@ class ReferenceResult:
     overall: float
 
 
+REFERENCE_DEMOS = "200"
+"""Demonstrations per person behind the published numbers; runs with another count are not comparable."""
+
 REFERENCE_RESULTS: tuple[ReferenceResult, ...] = (
     ReferenceResult("random choice", 45.37, 27.87, 36.62),
     ReferenceResult("global majority per question", 64.95, 48.70, 56.83),

@@ -10,7 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from indievaluecatalog.errors import EvaluationError, MissingExtraError
-from indievaluecatalog.evaluate._reference import BASELINE_REFERENCE, REFERENCE_INEQUITY, REFERENCE_RESULTS
+from indievaluecatalog.evaluate._reference import (
+    BASELINE_REFERENCE,
+    REFERENCE_DEMOS,
+    REFERENCE_INEQUITY,
+    REFERENCE_RESULTS,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -78,9 +83,14 @@ class RunSummary:
 
 
 def load_run(path: str | Path) -> RunSummary:
-    """Read ``results.json`` of a run directory."""
+    """Read ``results.json`` of a run directory; raise EvaluationError when the folder or the file is missing."""
     folder = Path(path)
     results_path = folder / "results.json"
+    if not folder.is_dir():
+        raise EvaluationError(
+            f"Run directory {folder} not found.",
+            hint="check the path; pass the --out folder of `indievaluecatalog evaluate`",
+        )
     if not results_path.is_file():
         raise EvaluationError(
             f"Run directory {folder} has no results.json.",
@@ -128,9 +138,13 @@ def _runs_table(runs: Sequence[RunSummary]) -> list[str]:
             for g in ("polar", "refined")
         ]
         reference = published.get(BASELINE_REFERENCE.get(str(run.results["config"].get("baseline")), ""))
-        reference_text = (
-            f"{reference.polar:.2f} / {reference.refined:.2f} / {reference.overall:.2f}" if reference else "-"
-        )
+        demos = str(run.results["config"].get("demos"))
+        if reference is None:
+            reference_text = "-"
+        elif demos != REFERENCE_DEMOS:
+            reference_text = f"not comparable ({demos} demos, published at {REFERENCE_DEMOS})"
+        else:
+            reference_text = f"{reference.polar:.2f} / {reference.refined:.2f} / {reference.overall:.2f}"
         lines.append(
             f"| {run.label} | {run.metrics['people']} | {_cell(run.accuracy('polar'), run.interval('polar'))} "
             f"| {_cell(run.accuracy('refined'), run.interval('refined'))} "
@@ -138,6 +152,28 @@ def _runs_table(runs: Sequence[RunSummary]) -> list[str]:
             f"| {_cell(run.inequity())} | {reference_text} |"
         )
     return lines
+
+
+def comparability_warnings(runs: Sequence[RunSummary]) -> list[str]:
+    """Return one sentence per way in which the runs are not comparable: catalog builds and people counts."""
+    warnings: list[str] = []
+    builds: dict[str, list[str]] = {}
+    for run in runs:
+        digest = str(run.results.get("catalog", {}).get("manifest_sha256"))[:12]
+        builds.setdefault(digest, []).append(run.label)
+    if len(builds) > 1:
+        listing = "; ".join(f"{digest}: {', '.join(labels)}" for digest, labels in builds.items())
+        warnings.append(
+            f"The runs come from {len(builds)} different catalog builds (manifest SHA-256 {listing}), so their "
+            "evaluation people and answers differ."
+        )
+    people: dict[int, list[str]] = {}
+    for run in runs:
+        people.setdefault(int(run.metrics["people"]), []).append(run.label)
+    if len(people) > 1:
+        listing = "; ".join(f"{count}: {', '.join(labels)}" for count, labels in sorted(people.items()))
+        warnings.append(f"The runs score different numbers of people ({listing}).")
+    return warnings
 
 
 def _reference_table() -> list[str]:
@@ -154,6 +190,11 @@ def _reference_table() -> list[str]:
     return lines
 
 
+def _legend_outside(axes: Any) -> None:
+    # To the right of the axes, so the legend never covers a bar; bbox_inches="tight" keeps it in the image.
+    axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+
+
 def _plot_groups(plt: Any, runs: Sequence[RunSummary], dimension: str, path: Path) -> bool:
     series = [(run.label, run.group_accuracy(dimension)) for run in runs]
     groups = sorted({group for _, values in series for group in values})
@@ -165,11 +206,10 @@ def _plot_groups(plt: Any, runs: Sequence[RunSummary], dimension: str, path: Pat
         positions = [g + index * width for g in range(len(groups))]
         axes.bar(positions, [values.get(group, 0.0) for group in groups], width=width, label=label)
     axes.set_xticks([g + 0.4 - width / 2 for g in range(len(groups))], groups, rotation=30, ha="right")
-    axes.set_ylabel("accuracy (%), mean of polar and refined")
+    axes.set_ylabel("accuracy (%), mean of each run's granularities")
     axes.set_title(f"Accuracy by {dimension}")
-    axes.legend(fontsize="small")
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
+    _legend_outside(axes)
+    figure.savefig(path, dpi=120, bbox_inches="tight")
     plt.close(figure)
     return True
 
@@ -189,9 +229,8 @@ def _plot_inequity(plt: Any, runs: Sequence[RunSummary], path: Path) -> bool:
     )
     axes.set_ylabel("std of group accuracies (percentage points)")
     axes.set_title("Inequity per demographic dimension")
-    axes.legend(fontsize="small")
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
+    _legend_outside(axes)
+    figure.savefig(path, dpi=120, bbox_inches="tight")
     plt.close(figure)
     return True
 
@@ -219,9 +258,8 @@ def _plot_demos(plt: Any, runs: Sequence[RunSummary], path: Path) -> bool:
     axes.set_xlabel("demonstrations")
     axes.set_ylabel("overall accuracy (%)")
     axes.set_title("Accuracy against number of demonstrations")
-    axes.legend(fontsize="small")
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
+    _legend_outside(axes)
+    figure.savefig(path, dpi=120, bbox_inches="tight")
     plt.close(figure)
     return True
 
@@ -240,7 +278,16 @@ def write_report(run_dirs: Sequence[str | Path], out_dir: str | Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
 
     lines = ["# Evaluation report", "", "Accuracy in percent with 95% bootstrap intervals over people.", ""]
+    warnings = comparability_warnings(runs)
+    for warning in warnings:
+        logger.warning("%s", warning)
+        lines += [f"> **Warning:** {warning}", ""]
     lines += _runs_table(runs)
+    lines += [
+        "",
+        f"Published numbers appear only beside runs with {REFERENCE_DEMOS} demonstrations, the setting of "
+        "the paper.",
+    ]
     lines += [
         "",
         "## Published reference numbers",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import shutil
 from pathlib import Path
 
 import pytest
@@ -118,6 +120,11 @@ def test_report_tables_and_plots(runs: list[Path], tmp_path: Path) -> None:
     assert "resemblance, 200 demos" in text
     assert "resemblance, 50 demos" in text
     assert "73.73 / 59.47 / 66.60" in text  # published resemblance beside ours
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in text.splitlines() if line.startswith("| ")}
+    assert rows["resemblance, 200 demos"].endswith("| 73.73 / 59.47 / 66.60 |")
+    assert rows["resemblance, 50 demos"].endswith("| not comparable (50 demos, published at 200) |")
+    assert "73.73" not in rows["resemblance, 50 demos"]
+    assert "Warning" not in text  # one catalog, six people each
     assert "IndieValueReasoner (Llama-3.1-8B fine-tuned) | 74.74 | 60.60 | 67.67" in text
     for name in ["accuracy_by_continent.png", "inequity_by_dimension.png", "accuracy_by_demos.png"]:
         assert f"]({name})" in text
@@ -135,6 +142,61 @@ def test_cli_report(runs: list[Path], tmp_path: Path, capsys: pytest.CaptureFixt
     main(["report", *map(str, runs), "--out", str(tmp_path / "report")])
     assert (tmp_path / "report" / "REPORT.md").is_file()
     assert "REPORT.md" in capsys.readouterr().out
+
+
+def test_report_missing_run_folder(tmp_path: Path) -> None:
+    """A run folder that does not exist is reported as not found."""
+    with pytest.raises(EvaluationError, match=r"Run directory .*typo not found"):
+        write_report([tmp_path / "typo"], tmp_path / "report")
+
+
+def test_report_warns_on_mixed_runs(
+    runs: list[Path], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Runs from another catalog build or with other people counts get a warning in the report and the log."""
+    other = tmp_path / "other"
+    shutil.copytree(runs[0], other)
+    results = json.loads((other / "results.json").read_text())
+    results["catalog"]["manifest_sha256"] = "f" * 64
+    results["metrics"]["people"] = 2
+    (other / "results.json").write_text(json.dumps(results))
+    with caplog.at_level(logging.WARNING, logger="indievaluecatalog.evaluate._report"):
+        text = write_report([runs[0], other], tmp_path / "report").read_text()
+    assert "> **Warning:** The runs come from 2 different catalog builds" in text
+    assert "ffffffffffff: majority, 200 demos" in text
+    assert "different numbers of people (2: majority, 200 demos; 6: majority, 200 demos)" in text
+    assert "different catalog builds" in caplog.text
+    assert "different numbers of people" in caplog.text
+
+
+def test_report_legend_outside_bars(
+    runs: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The continent plot puts its legend to the right of the axes, so no bar is covered."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from indievaluecatalog.evaluate._report import _plot_groups, load_run
+
+    created: list[object] = []
+    original = plt.subplots
+
+    def recording_subplots(*args: object, **kwargs: object) -> object:
+        figure, axes = original(*args, **kwargs)
+        created.append(axes)
+        return figure, axes
+
+    monkeypatch.setattr(plt, "subplots", recording_subplots)
+    _plot_groups(plt, [load_run(path) for path in runs], "continent", tmp_path / "plot.png")
+    (axes,) = created
+    figure = axes.figure  # type: ignore[attr-defined]
+    figure.canvas.draw()
+    legend_box = axes.get_legend().get_window_extent()  # type: ignore[attr-defined]
+    axes_box = axes.get_window_extent()  # type: ignore[attr-defined]
+    assert legend_box.x0 >= axes_box.x1
+    assert (tmp_path / "plot.png").read_bytes().startswith(PNG_SIGNATURE)
 
 
 def test_report_needs_results(tmp_path: Path) -> None:
