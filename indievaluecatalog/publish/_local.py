@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from indievaluecatalog.errors import CatalogNotFoundError, PublishError
 
 logger = logging.getLogger(__name__)
@@ -111,11 +114,54 @@ def manifest_checksums(manifest: Mapping[str, Any], source: Path) -> dict[str, s
     )
 
 
+def row_count_problems(folder: Path, manifest: Mapping[str, Any], verified: set[str]) -> list[str]:
+    """Compare the row counts in ``manifest`` with the parquet metadata of the files in ``verified``.
+
+    The manifest carries no checksum of its own, so an edited ``num_rows`` or ``row_counts`` would otherwise
+    reach the dataset card. Files outside ``verified`` (changed or missing) are reported elsewhere.
+    """
+    problems: list[str] = []
+    row_counts = manifest.get("row_counts")
+    configs = manifest.get("configs")
+    for config in configs if isinstance(configs, list) else []:
+        if not isinstance(config, Mapping):
+            continue
+        name = config.get("name")
+        total: int | None = 0
+        for split in config.get("splits") or []:
+            relative = split.get("path") if isinstance(split, Mapping) else None
+            if not isinstance(relative, str) or relative not in verified:
+                total = None
+                continue
+            try:
+                actual = pq.ParquetFile(folder / relative).metadata.num_rows
+            except (OSError, pa.ArrowException) as error:
+                problems.append(f"{relative}: cannot read the parquet metadata ({error})")
+                total = None
+                continue
+            if total is not None:
+                total += actual
+            stated = split.get("num_rows")
+            if stated != actual:
+                problems.append(
+                    f"{relative}: config {name}, split {split.get('name')}: {MANIFEST_NAME} gives num_rows "
+                    f"{stated}, the parquet file has {actual} rows"
+                )
+        stated_total = row_counts.get(name) if isinstance(row_counts, Mapping) else None
+        if stated_total is not None and total is not None and stated_total != total:
+            problems.append(
+                f"{MANIFEST_NAME}: row_counts gives {stated_total} rows for config {name}, its parquet files "
+                f"have {total}"
+            )
+    return problems
+
+
 def verify_catalog_folder(folder: Path) -> LocalCatalog:
     """Check that every file of ``folder`` is listed in its manifest with a matching SHA-256.
 
-    Reports every missing, changed and unlisted file at once in one PublishError, so a partly written,
-    edited or mixed-up folder is never published. The manifest itself carries no checksum of its own.
+    Reports every missing, changed and unlisted file, and every row count of the manifest that differs from the
+    parquet metadata, at once in one PublishError, so a partly written, edited or mixed-up folder is never
+    published. The manifest itself carries no checksum of its own.
     """
     folder = folder.resolve()
     manifest = read_manifest(folder)
@@ -145,6 +191,8 @@ def verify_catalog_folder(folder: Path) -> LocalCatalog:
             )
     for relative in sorted(set(expected) - set(present)):
         problems.append(f"{relative}: listed in {MANIFEST_NAME} but missing")
+    verified = {f.path for f in files if f.path in expected and expected[f.path] == f.sha256}
+    problems += row_count_problems(folder, manifest, verified)
     if CARD_NAME not in expected:
         problems.append(f"{CARD_NAME}: the dataset card is not listed in {MANIFEST_NAME}")
     if not any(path.startswith("data/") and path.endswith(".parquet") for path in expected):

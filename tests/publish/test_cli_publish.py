@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,22 @@ def test_dry_run_checks_folder(
     err = capsys.readouterr().err
     assert code == PublishError.exit_code
     assert "data/statements.parquet: listed in manifest.json but missing" in err
+    assert hub_that_fails == []
+
+
+def test_dry_run_checks_row_counts(
+    catalog_dir: Path, hub_that_fails: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A dry run of a folder whose manifest misstates a row count exits 9 naming config and both numbers."""
+    manifest = json.loads((catalog_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest["seed"] = 42
+    manifest["configs"][0]["splits"][0]["num_rows"] = 5
+    (catalog_dir / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    code = run_cli(["publish", str(catalog_dir), "--repo-id", REPO, "--version", "1.0.0", "--dry-run"])
+
+    err = capsys.readouterr().err
+    assert code == PublishError.exit_code
+    assert f"config {manifest['configs'][0]['name']}, split train: manifest.json gives num_rows 5" in err
     assert hub_that_fails == []
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -87,4 +88,37 @@ def test_symlink_rejected(catalog_dir: Path, tmp_path: Path) -> None:
     outside.write_text("x", encoding="utf-8")
     (catalog_dir / "link.txt").symlink_to(outside)
     with pytest.raises(PublishError, match=r"link\.txt: a symbolic link"):
+        verify_catalog_folder(catalog_dir)
+
+
+def test_manifest_row_counts_checked(catalog_dir: Path) -> None:
+    """An edited num_rows and row_counts in the manifest are named with both numbers."""
+    manifest = json.loads((catalog_dir / "manifest.json").read_text(encoding="utf-8"))
+    config = next(c for c in manifest["configs"] if c["name"] == "respondents")
+    actual = config["splits"][0]["num_rows"]
+    config["splits"][0]["num_rows"] = 5
+    manifest["row_counts"]["statements"] = 7
+    (catalog_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(PublishError) as raised:
+        verify_catalog_folder(catalog_dir)
+    message = raised.value.message
+    assert "2 problem(s)" in message
+    assert (
+        f"data/respondents.parquet: config respondents, split train: manifest.json gives num_rows 5, "
+        f"the parquet file has {actual} rows"
+    ) in message
+    assert "row_counts gives 7 rows for config statements, its parquet files have 1496" in message
+
+
+def test_unreadable_parquet_metadata_reported(
+    catalog_dir: Path, add_file: Callable[[Path, str, bytes], None]
+) -> None:
+    """A listed parquet file whose metadata cannot be read is a problem, not a crash."""
+    add_file(catalog_dir, "data/extra.parquet", b"not parquet")
+    manifest = json.loads((catalog_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest["configs"].append(
+        {"name": "extra", "splits": [{"name": "train", "path": "data/extra.parquet", "num_rows": 1}]}
+    )
+    (catalog_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(PublishError, match=r"data/extra\.parquet: cannot read the parquet metadata"):
         verify_catalog_folder(catalog_dir)
