@@ -161,11 +161,14 @@ def _build(record: type[_Record], values: dict[str, Any], source: str, section: 
     unknown = sorted(set(values) - set(fields))
     if unknown:
         key = unknown[0]
-        close = difflib.get_close_matches(key, list(fields), n=1)
+        # The sections lora and training are read before this call, so they are valid keys here as well.
+        sections = [f.name for f in dataclasses.fields(record) if f.name in {"lora", "training"}]  # type: ignore[arg-type]
+        allowed = [*fields, *sections]
+        close = difflib.get_close_matches(key, allowed, n=1)
         suggestion = f" Did you mean '{section}{close[0]}'?" if close else ""
         raise TrainingError(
             f"Unknown key '{section}{key}' in training config {source}.{suggestion}",
-            hint=f"allowed keys{' in ' + section.rstrip('.') if section else ''}: {', '.join(fields)}",
+            hint=f"allowed keys{' in ' + section.rstrip('.') if section else ''}: {', '.join(allowed)}",
         )
     missing = [
         name

@@ -90,6 +90,19 @@ def test_bad_config_rejected(tmp_path: Path, text: str, expected: str) -> None:
     assert "config.yaml" in str(raised.value)
 
 
+def test_unknown_key_hint_lists_sections(tmp_path: Path) -> None:
+    """The hint for an unknown top-level key lists every valid key, the lora and training sections included."""
+    with pytest.raises(TrainingError) as raised:
+        load_reasoner_config(write(tmp_path, MINIMAL + "epochs: 2\n"))
+    hint = raised.value.hint
+    assert hint is not None
+    assert hint.startswith("allowed keys: ")
+    keys = hint.removeprefix("allowed keys: ").split(", ")
+    assert {"model", "train_file", "output_dir", "lora", "training"} <= set(keys)
+    with pytest.raises(TrainingError, match="Did you mean 'training'"):
+        load_reasoner_config(write(tmp_path, MINIMAL + "trainin:\n  bf16: true\n"))
+
+
 def test_missing_config_names_shipped(tmp_path: Path) -> None:
     """A config that is neither a file nor a shipped name lists the shipped configs."""
     with pytest.raises(TrainingError) as raised:
