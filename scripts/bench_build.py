@@ -2,9 +2,12 @@
 
 Writes a synthetic file of 97,220 respondents x 613 columns with the package's generator. Then, each in a fresh
 subprocess, it reads the file with pyreadstat alone and builds it. It reports the median build time and the peak
-resident memory of one build (``ru_maxrss`` of the child) next to the median read time.
+resident memory of one build (``ru_maxrss`` of the child) next to the median read time. With ``--profile`` it
+also runs one build under cProfile and prints the cumulative seconds of each build stage.
 
-    python scripts/bench_build.py [--respondents 97220] [--repeats 3] [--write-docs docs/benchmarks.md]
+    python scripts/bench_build.py [--respondents 97220] [--repeats 3] [--profile] [--write-docs docs/benchmarks.md]
+
+``--write-docs`` replaces the figures of the ``## Build`` section and keeps the paragraphs written below them.
 """
 
 from __future__ import annotations
@@ -49,6 +52,9 @@ def main() -> None:
     parser.add_argument(
         "--write-docs", type=Path, default=None, help="Append the figures to this Markdown file."
     )
+    parser.add_argument(
+        "--profile", action="store_true", help="Also print the stage breakdown of one build under cProfile."
+    )
     args = parser.parse_args()
 
     from indievaluecatalog.sample import write_sample
@@ -78,6 +84,8 @@ def main() -> None:
         ).stdout
         peak_mib = int(output.strip().splitlines()[-1]) / 1024
         manifest = json.loads((Path(folder) / "catalog" / "manifest.json").read_text())
+        if args.profile:
+            print_profile(raw, Path(folder) / "catalog", Path(folder) / "build.prof")
 
     figures = {
         "respondents": args.respondents,
@@ -92,6 +100,50 @@ def main() -> None:
     print(json.dumps(figures, indent=2))
     if args.write_docs:
         append_docs(args.write_docs, figures)
+
+
+PROFILED_STAGES = {
+    "read_wvs_file": "read the needed columns",
+    "validate_stage": "pandera validation (all stages)",
+    "build_respondents": "respondents table",
+    "build_task_tables": "splits and probes configs",
+    "finish": "finish the folder: wait for parquet writes, text files, hashes",
+    "load_codebook": "load the codebook",
+}
+"""Functions of the build whose cumulative time the profile reports, with what they stand for."""
+
+
+def print_profile(raw: Path, out: Path, stats_path: Path) -> None:
+    """Profile one build in a fresh process and print the cumulative seconds of each stage and of the imports.
+
+    cProfile sees only the main thread: parquet files are encoded in background threads, and only the time the
+    main thread waits for them shows (in ``finish``). Profiler overhead inflates Python-heavy stages.
+    """
+    env = {**os.environ, "INDIEVALUECATALOG_NO_PROGRESS": "1"}
+    script = stats_path.with_suffix(".py")
+    script.write_text(_BUILD, encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(stats_path), str(script), str(raw), str(out)],
+        check=True,
+        env=env,
+    )
+    import pstats
+
+    stats = pstats.Stats(str(stats_path))
+    entries = stats.stats  # type: ignore[attr-defined]
+    total = max(cumulative for _, _, _, cumulative, _ in entries.values())
+    print(f"profiled build: {total:.1f} s in the main thread")
+    for function, label in PROFILED_STAGES.items():
+        seconds = sum(
+            cumulative for (_, _, name), (_, _, _, cumulative, _) in entries.items() if name == function
+        )
+        print(f"  {label}: {seconds:.2f} s")
+    imports = sum(
+        cumulative
+        for (file, _, name), (_, _, _, cumulative, _) in entries.items()
+        if name == "<module>" and file.endswith(("indievaluecatalog/convert/__init__.py",))
+    )
+    print(f"  import indievaluecatalog.convert: {imports:.2f} s")
 
 
 def append_docs(path: Path, figures: dict[str, object]) -> None:
@@ -121,10 +173,20 @@ Targets: at most 60 s, 4 GB peak memory, and 1.5 x the pyreadstat read time.
     start = text.find("\n## Build\n")
     if start >= 0:
         end = text.find("\n## ", start + 1)
-        text = text[: start + 1] + section + (text[end + 1 :] if end >= 0 else "")
+        old_section = text[start + 1 : end + 1] if end >= 0 else text[start + 1 :]
+        text = text[: start + 1] + section + _notes(old_section) + (text[end + 1 :] if end >= 0 else "")
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text, encoding="utf-8")
+
+
+def _notes(section: str) -> str:
+    """Return the hand-written paragraphs that follow the generated ``Targets:`` line of a ``## Build`` section."""
+    marker = section.find("\nTargets:")
+    if marker < 0:
+        return ""
+    after = section.find("\n", marker + 1)
+    return section[after + 1 :] if after >= 0 else ""
 
 
 if __name__ == "__main__":
