@@ -20,6 +20,7 @@ import pandas as pd
 import pyreadstat
 
 from indievaluecatalog.errors import InputFileError
+from indievaluecatalog.readers._csv_rows import find_ragged_row
 from indievaluecatalog.readers._records import FileFormat
 
 logger = logging.getLogger(__name__)
@@ -272,6 +273,7 @@ def _csv_header(path: Path, shown_as: str) -> FileHeader:
 
 
 def _read_csv(header: FileHeader, columns: Sequence[str], shown_as: str) -> FileData:
+    _check_row_lengths(header, shown_as)
     warnings: list[str] = []
     encoding = header.encoding
     try:
@@ -284,6 +286,25 @@ def _read_csv(header: FileHeader, columns: Sequence[str], shown_as: str) -> File
         logger.warning(message)
         warnings.append(message)
     return FileData(frame=frame, value_labels={}, encoding=encoding, warnings=tuple(warnings))
+
+
+def _check_row_lengths(header: FileHeader, shown_as: str) -> None:
+    """Raise InputFileError for a row with another number of fields than the header; pandas would pad a short one."""
+    expected = len(header.columns)
+    ragged = find_ragged_row(header.path, header.csv_delimiter, expected)
+    if ragged is None:
+        return
+    if ragged.last:
+        row = f"its last row (line {ragged.line})"
+        looks = "looks truncated (cut off in the middle of a row)"
+    else:
+        row = f"line {ragged.line}"
+        looks = "looks truncated or damaged"
+    raise InputFileError(
+        f"Data file {shown_as}: {row} has {ragged.fields} fields but the header has {expected}, so the file "
+        f"{looks}.",
+        hint="download or export the file again; every row of a CSV file must have as many fields as its header",
+    )
 
 
 def _pandas_csv(header: FileHeader, columns: Sequence[str], encoding: str) -> pd.DataFrame:
