@@ -7,7 +7,8 @@ These checks loop over their columns inside one check, with pyarrow compute. Nul
 
 Each check returns one boolean per row, so pandera reports the failing rows with all their cells.
 ``expand_failure_cases`` turns those back into one failure case per failing cell (column, row and value), with
-the column's own rule as the check.
+the column's own rule as the check. The option-consistency check relates three columns of a question, so its
+failure cases name the question and list the three cells.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pandera import extensions
 
 ISIN = "columns_isin"
 IN_RANGE = "columns_in_range"
+OPTIONS_CONSISTENT = "option_columns_consistent"
 
 Rule = Callable[[pa.Array], pa.Array]
 """Maps a column's values to a boolean array: True where the value passes (nulls always pass)."""
@@ -38,6 +40,23 @@ def _columns_isin(frame: pd.DataFrame, *, allowed: Mapping[str, Sequence[Any]]) 
 def _columns_in_range(frame: pd.DataFrame, *, bounds: Mapping[str, Sequence[float | None]]) -> pd.Series:
     """Return per row whether each value is null or within its column's inclusive [min, max] (None: unbounded)."""
     return _apply(frame, _range_rules({"bounds": bounds}))
+
+
+def _option_columns_consistent(frame: pd.DataFrame, *, questions: Mapping[str, Sequence[str]]) -> pd.Series:
+    """Return per row whether every question's polar, refined and missing-reason columns agree."""
+    passed = np.ones(len(frame), dtype=bool)
+    for columns in questions.values():
+        if all(column in frame.columns for column in columns):
+            passed &= _options_consistent(frame, columns)
+    return pd.Series(passed, index=frame.index)
+
+
+def _options_consistent(frame: pd.DataFrame, columns: Sequence[str]) -> npt.NDArray[np.bool_]:
+    # Nullness only: polar and refined both null or both set, a missing reason exactly when they are null.
+    # The per-column rules check the values themselves.
+    polar, refined, missing = (frame[column].isna().to_numpy(dtype=bool) for column in columns)
+    consistent: npt.NDArray[np.bool_] = (polar == refined) & (missing != polar)
+    return consistent
 
 
 def _isin_rules(statistics: Mapping[str, Any]) -> dict[str, Rule]:
@@ -104,6 +123,12 @@ def _register() -> None:
         _columns_in_range.__name__ = IN_RANGE
         extensions.register_check_method(statistics=["bounds"], check_type="vectorized")(_columns_in_range)
 
+    if not hasattr(pandera_pd.Check, OPTIONS_CONSISTENT):
+        _option_columns_consistent.__name__ = OPTIONS_CONSISTENT
+        extensions.register_check_method(statistics=["questions"], check_type="vectorized")(
+            _option_columns_consistent
+        )
+
 
 _register()
 
@@ -128,6 +153,21 @@ def columns_in_range(bounds: Mapping[str, tuple[float | None, float | None]]) ->
     lists = {column: [minimum, maximum] for column, (minimum, maximum) in bounds.items()}
     check: pandera_pd.Check = getattr(pandera_pd.Check, IN_RANGE)(
         bounds=lists, ignore_na=False, error=f"{IN_RANGE}: a value outside its column's range"
+    )
+    return check
+
+
+def option_columns_consistent(questions: Mapping[str, Sequence[str]]) -> pandera_pd.Check:
+    """Return one check over ``questions`` (question id to its polar, refined and missing-reason columns).
+
+    Per row and question: polar and refined are both null or both set, and the missing reason is set exactly
+    when they are null. A null option without a reason would otherwise pass every per-column rule.
+    """
+    lists = {question: list(columns) for question, columns in questions.items()}
+    check: pandera_pd.Check = getattr(pandera_pd.Check, OPTIONS_CONSISTENT)(
+        questions=lists,
+        ignore_na=False,
+        error=f"{OPTIONS_CONSISTENT}: polar, refined and missing reason disagree",
     )
     return check
 
@@ -158,7 +198,7 @@ def expand_failure_cases(
     unchanged = np.ones(len(cases), dtype=bool)
     expanded: list[pd.DataFrame] = []
     for number, check in enumerate(schema.checks):
-        if check.name not in _RULES:
+        if check.name not in _RULES and check.name != OPTIONS_CONSISTENT:
             continue
         mask = (
             (cases["schema_context"] == "DataFrameSchema")
@@ -170,7 +210,10 @@ def expand_failure_cases(
             continue
         unchanged &= ~mask
         rows = frame.loc[pd.unique(cases.loc[mask, "index"].to_numpy())]
-        expanded.append(_failing_cells(check, number, rows, list(cases.columns)))
+        if check.name == OPTIONS_CONSISTENT:
+            expanded.append(_inconsistent_questions(check, number, rows, list(cases.columns)))
+        else:
+            expanded.append(_failing_cells(check, number, rows, list(cases.columns)))
     return pd.concat([cases[unchanged], *expanded], ignore_index=True)
 
 
@@ -200,3 +243,39 @@ def _failing_cells(
             )
         )
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+
+
+def _inconsistent_questions(
+    check: pandera_pd.Check, number: int, rows: pd.DataFrame, columns: list[str]
+) -> pd.DataFrame:
+    """Return one failure case per failing row and question; the value lists the three cells."""
+    parts = []
+    for question, group in (check.statistics or {})["questions"].items():
+        if not all(column in rows.columns for column in group):
+            continue
+        failed = ~_options_consistent(rows, group)
+        if not failed.any():
+            continue
+        bad = rows.loc[failed, list(group)]
+        values = [
+            ", ".join(f"{column}={_cell_text(value)}" for column, value in zip(group, row, strict=True))
+            for row in bad.itertuples(index=False)
+        ]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "schema_context": "DataFrameSchema",
+                    "column": question,
+                    "check": "polar and refined both null or both set; missing reason exactly when null",
+                    "check_number": number,
+                    "failure_case": values,
+                    "index": bad.index.to_numpy(),
+                },
+                columns=columns,
+            )
+        )
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+
+
+def _cell_text(value: Any) -> str:
+    return "null" if pd.isna(value) else str(value)

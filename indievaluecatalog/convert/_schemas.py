@@ -10,7 +10,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow
 
-from indievaluecatalog._checks import columns_in_range, columns_isin
+from indievaluecatalog._checks import columns_in_range, columns_isin, option_columns_consistent
 from indievaluecatalog.codebook import GRANULARITIES, Codebook
 from indievaluecatalog.convert._respondents import missing_reasons
 
@@ -27,6 +27,8 @@ def respondents_schema(book: Codebook) -> pa.DataFrameSchema:
 
     The value rules of the ~800 generated columns (options, missing reasons, demographics) are two wide checks,
     one per kind of rule (see indievaluecatalog/_checks.py). Each column entry keeps its dtype and nullability.
+    A third wide check requires that each question's polar and refined options are both set or both null, with
+    a missing reason exactly when they are null.
     """
     reasons = missing_reasons(book)
     spec: dict[str, pa.Column] = {
@@ -58,9 +60,10 @@ def respondents_schema(book: Codebook) -> pa.DataFrameSchema:
         spec[f"{question.id}_missing"] = pa.Column(STRING, nullable=True)
     bounds["n_valid_answers"] = (0, len(book.questions))
     spec["n_valid_answers"] = pa.Column(INT16)
+    option_columns = {q.id: [f"{q.id}_polar", f"{q.id}_refined", f"{q.id}_missing"] for q in book.questions}
     return pa.DataFrameSchema(
         spec,
-        checks=[columns_isin(allowed), columns_in_range(bounds)],
+        checks=[columns_isin(allowed), columns_in_range(bounds), option_columns_consistent(option_columns)],
         name="respondents",
         strict=False,
         description="Catalog table `respondents`: one row per respondent; demographic_statements is not checked.",
