@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from indievaluecatalog.cli._options import codebook_option
 from indievaluecatalog.convert import DEFAULT_OUT, BuildOptions, build_catalog
 
 
@@ -33,14 +34,7 @@ from indievaluecatalog.convert import DEFAULT_OUT, BuildOptions, build_catalog
     show_default=True,
     help="Seed of the seeded steps, recorded in the manifest.",
 )
-@click.option(
-    "--codebook",
-    "codebook_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    envvar="INDIEVALUECATALOG_CODEBOOK",
-    default=None,
-    help="Codebook YAML file (environment: INDIEVALUECATALOG_CODEBOOK). Default: the codebook shipped with the package.",
-)
+@codebook_option("Codebook YAML file")
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON instead of a summary.")
 def build(
     raw_file: Path | None,

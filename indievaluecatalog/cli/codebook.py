@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from indievaluecatalog.cli._options import codebook_option
 from indievaluecatalog.codebook import (
     GRANULARITIES,
     Codebook,
@@ -19,14 +20,7 @@ from indievaluecatalog.codebook import (
     load_codebook,
 )
 
-CODEBOOK_OPTION = click.option(
-    "--codebook",
-    "codebook_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    envvar="INDIEVALUECATALOG_CODEBOOK",
-    default=None,
-    help="Codebook YAML file (environment: INDIEVALUECATALOG_CODEBOOK). Default: the codebook shipped with the package.",
-)
+CODEBOOK_OPTION = codebook_option("Codebook YAML file")
 
 
 @click.group()

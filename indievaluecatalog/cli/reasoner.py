@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from indievaluecatalog.cli._options import codebook_option
 from indievaluecatalog.reasoner import (
     TrainingDataOptions,
     build_reasoner_data,
@@ -43,14 +44,7 @@ from indievaluecatalog.splits import DEFAULT_SEED
     help="Demonstrations per example: 200, or mixed (a uniform random count from 50 to 200 per example).",
 )
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Random seed of every draw.")
-@click.option(
-    "--codebook",
-    "codebook_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    envvar="INDIEVALUECATALOG_CODEBOOK",
-    default=None,
-    help="Codebook the catalog was built with (environment: INDIEVALUECATALOG_CODEBOOK). Default: the shipped one.",
-)
+@codebook_option("Codebook the catalog was built with")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def reasoner_data(
     catalog_dir: Path,
