@@ -96,6 +96,7 @@ def main() -> None:
         "ratio": round(statistics.median(builds) / statistics.median(reads), 2),
         "build_peak_rss_mib": round(peak_mib),
         "row_counts": manifest["row_counts"],
+        "profile": args.profile,
     }
     print(json.dumps(figures, indent=2))
     if args.write_docs:
@@ -153,9 +154,10 @@ def append_docs(path: Path, figures: dict[str, object]) -> None:
         f"{os.cpu_count()} CPU cores, {memory_gib:.0f} GiB memory, {platform.machine()}, "
         f"Python {platform.python_version()}, no GPU"
     )
+    profile = " --profile" if figures.get("profile") else ""
     section = f"""## Build
 
-Command: `python scripts/bench_build.py --repeats {figures["repeats"]} --write-docs {path.as_posix()}`
+Command: `python scripts/bench_build.py --repeats {figures["repeats"]}{profile} --write-docs {path.as_posix()}`
 Machine: {machine}. Date: {date.today().isoformat()}.
 Input: a synthetic WVS-7 v6.0 `.sav` of {figures["respondents"]:,} respondents x {figures["columns"]} columns,
 written by `indievaluecatalog.sample.write_sample`. Each run is a fresh Python process.
