@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import subprocess
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from indievaluecatalog._git import git_commit
 from indievaluecatalog._version import __version__
 from indievaluecatalog.codebook import Codebook, load_codebook
 from indievaluecatalog.convert._card import render_dataset_card
@@ -297,22 +297,6 @@ def _schema_json(schema: Any) -> str:
     return str(text).rstrip("\n") + "\n"
 
 
-def _git_commit() -> str | None:
-    package_dir = Path(__file__).resolve().parents[2]
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(package_dir), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    commit = result.stdout.strip()
-    return commit if result.returncode == 0 and len(commit) == 40 else None
-
-
 def _synthetic(survey: RawSurvey, builtin: bool) -> dict[str, Any] | None:
     texts = [survey.file_label or "", *survey.notes]
     marker = next((t for t in texts if "synthetic" in t.casefold()), None)
@@ -364,7 +348,7 @@ def _manifest(
             "sha256": sha256_file(Path(book.path)) if book.path else None,
             "value_questions": len(book.questions),
         },
-        "package": {"name": "indievaluecatalog", "version": __version__, "git_commit": _git_commit()},
+        "package": {"name": "indievaluecatalog", "version": __version__, "git_commit": git_commit()},
         "options": {
             "strict": options.strict,
             "seed": options.seed,

@@ -1,29 +1,10 @@
-"""Provenance of a run: package version, git commit and prompt templates."""
+"""Provenance of a run: the prompt templates it used."""
 
 from __future__ import annotations
 
 import logging
-import subprocess
-from pathlib import Path
 
 logger = logging.getLogger(__name__)
-
-
-def git_commit() -> str | None:
-    """Return the commit of the package's source checkout, or None outside a git checkout."""
-    source = Path(__file__).resolve().parents[2]
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(source), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    commit = result.stdout.strip()
-    return commit if result.returncode == 0 and commit else None
 
 
 def prompt_templates() -> dict[str, str]:

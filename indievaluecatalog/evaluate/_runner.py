@@ -11,6 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from indievaluecatalog._git import git_commit
 from indievaluecatalog._progress import progress
 from indievaluecatalog._version import __version__
 from indievaluecatalog.baselines import check_baseline_options
@@ -24,7 +25,7 @@ from indievaluecatalog.evaluate._catalog import (
     resolve_catalog,
 )
 from indievaluecatalog.evaluate._config import EvaluationConfig
-from indievaluecatalog.evaluate._provenance import git_commit, prompt_templates
+from indievaluecatalog.evaluate._provenance import prompt_templates
 from indievaluecatalog.evaluate._rundir import RunDirectory, write_json_atomic
 from indievaluecatalog.metrics import summarize_predictions
 from indievaluecatalog.scoring import Prediction, Scorer
