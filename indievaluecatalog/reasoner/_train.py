@@ -95,6 +95,36 @@ def load_chat_dataset(path: str) -> Any:
     )
 
 
+def drop_overlong_examples(dataset: Any, tokenizer: Any, max_length: int, path: str) -> Any:
+    """Return ``dataset`` without the examples whose chat text is longer than ``max_length`` tokens.
+
+    Truncation would cut off the answer, the only part the loss sees, so such examples are dropped with a
+    warning that counts them. Raises TrainingError when no example fits.
+    """
+
+    def length(row: dict[str, Any]) -> dict[str, int]:
+        text = tokenizer.apply_chat_template(row["prompt"] + row["completion"], tokenize=False)
+        return {"_length": len(tokenizer(text, add_special_tokens=False)["input_ids"])}
+
+    measured = dataset.map(length)
+    kept = measured.filter(lambda row: row["_length"] <= max_length).remove_columns("_length")
+    dropped = len(measured) - len(kept)
+    if dropped == len(measured):
+        raise TrainingError(
+            f"All {dropped} examples of {path} are longer than max_length = {max_length} tokens.",
+            hint="raise max_length in the config, or write examples with fewer demonstrations",
+        )
+    if dropped:
+        logger.warning(
+            "Dropped %d of %d examples of %s: longer than max_length = %d tokens, so their answer would be cut off",
+            dropped,
+            len(measured),
+            path,
+            max_length,
+        )
+    return kept
+
+
 def _use_bf16(config: ReasonerConfig, torch: Any) -> bool:
     setting = config.training.bf16
     if setting == "auto":
@@ -164,13 +194,17 @@ def build_trainer(config: ReasonerConfig) -> Any:
     }
     eval_dataset = None
     if config.eval_file is not None:
-        eval_dataset = load_chat_dataset(config.eval_file)
+        eval_dataset = drop_overlong_examples(
+            load_chat_dataset(config.eval_file), tokenizer, config.max_length, config.eval_file
+        )
         arguments.setdefault("eval_strategy", "steps")
         arguments.setdefault("eval_steps", training.save_steps)
     return trl.SFTTrainer(
         model=model,
         args=trl.SFTConfig(**arguments),
-        train_dataset=load_chat_dataset(config.train_file),
+        train_dataset=drop_overlong_examples(
+            load_chat_dataset(config.train_file), tokenizer, config.max_length, config.train_file
+        ),
         eval_dataset=eval_dataset,
         processing_class=tokenizer,
         peft_config=peft_config,

@@ -180,3 +180,25 @@ def test_unknown_sft_argument_rejected(tiny_model: Path, chat_file: Path, tmp_pa
     config = config_for(tiny_model, chat_file, tmp_path / "run", extra={"learnig_rate": 1.0})
     with pytest.raises(TrainingError, match="learnig_rate"):
         build_trainer(config)
+
+
+def test_overlong_examples_dropped_with_warning(
+    tiny_model: Path, chat_file: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Examples longer than max_length are dropped and counted, so no answer is silently cut off."""
+    rows = [json.loads(line) for line in chat_file.read_text(encoding="utf-8").splitlines()]
+    long_row = chat_example(" ".join(["yes"] * 80), 1)
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text("".join(json.dumps(row) + "\n" for row in [*rows, long_row]), encoding="utf-8")
+    config = dataclasses.replace(config_for(tiny_model, mixed, tmp_path / "run"), max_length=60)
+    with caplog.at_level("WARNING", logger="indievaluecatalog.reasoner._train"):
+        trainer = build_trainer(config)
+    assert len(trainer.train_dataset) == len(rows)
+    assert "Dropped 1 of 17 examples" in caplog.text
+
+
+def test_all_examples_overlong_rejected(tiny_model: Path, chat_file: Path, tmp_path: Path) -> None:
+    """A max_length shorter than every example is rejected with a hint."""
+    config = dataclasses.replace(config_for(tiny_model, chat_file, tmp_path / "run"), max_length=5)
+    with pytest.raises(TrainingError, match="longer than max_length = 5 tokens"):
+        build_trainer(config)
