@@ -120,6 +120,9 @@ def print_profile(raw: Path, out: Path, stats_path: Path) -> None:
     cProfile sees only the main thread: parquet files are encoded in background threads, and only the time the
     main thread waits for them shows (in ``finish``). Profiler overhead inflates Python-heavy stages.
     """
+    # NOTE: once, on 2026-12-04, this profiled build grew to 24 GB and was killed by the system; a dozen later
+    # profiled and plain builds stayed near 1.25 GB, and the cause (perhaps cProfile with the writer threads)
+    # is not known.
     env = {**os.environ, "INDIEVALUECATALOG_NO_PROGRESS": "1"}
     script = stats_path.with_suffix(".py")
     script.write_text(_BUILD, encoding="utf-8")
