@@ -41,7 +41,7 @@ def _loglik_text(prompt: LoglikPrompt) -> str:
 
 @click.command()
 @click.argument("catalog_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--person", "respondent_id", required=True, help="Respondent id, e.g. R0F6E3BAD857D09AB.")
+@click.option("--person", "respondent_id", required=True, help="Respondent id, e.g. R5b63b1e392a21a6c.")
 @click.option(
     "--setup", type=click.IntRange(0, 2), default=0, show_default=True, help="Probe setup (0, 1 or 2)."
 )
