@@ -140,12 +140,12 @@ def build_catalog(raw_file: str | Path | None, options: BuildOptions | None = No
 
     respondents = build_respondents(book, survey)
     if respondents.without_valid_answers:
-        message = (
-            f"{path}: {respondents.without_valid_answers} respondent(s) have no valid answer to any value question; "
-            "they are kept in the catalog with n_valid_answers = 0."
-        )
+        found = f"{path}: {respondents.without_valid_answers} respondent(s) have no valid answer to any value question"
         if options.strict:
-            raise InputFileError(message, hint="remove those rows from the file, or build without --strict")
+            raise InputFileError(
+                f"{found}.", hint="remove those rows from the file, or build without --strict to keep them"
+            )
+        message = f"{found}; they are kept in the catalog with n_valid_answers = 0."
         logger.warning(message)
         warnings.append(message)
     statements = build_statements(book)

@@ -209,6 +209,12 @@ def select_evaluation(
         selected=dict(sorted(selected_counts.items())),
         seed=seed,
     )
+    if not selection.respondent_ids:
+        logger.warning(
+            "No respondent is eligible for the evaluation set (eligible per continent: %s), so the catalog has no "
+            "task instances; a file that lacks probe questions (see reports/coverage.csv) cannot give any",
+            selection.eligible,
+        )
     logger.info(
         "Selected %d evaluation people (target %d, religion cap %d, scale %.4f): %s",
         len(selection.respondent_ids),

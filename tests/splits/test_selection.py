@@ -208,3 +208,16 @@ def test_splits_disjoint_and_covering(respondents: pd.DataFrame, codebook: Codeb
         assert test | train == set(respondents["respondent_id"])
     assert set(lists["evaluation_test"]) == set(tables.evaluation.respondent_ids)
     assert tables.manifest_entry()["evaluation"]["size"] == len(tables.evaluation.respondent_ids)
+
+
+def test_no_eligible_person_warns(
+    complete: pd.DataFrame, codebook: Codebook, synthetic: ModuleType, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A file where nobody answered a probe question gives an empty evaluation set and a warning."""
+    frame = complete.copy()
+    for row in range(len(frame)):
+        frame = synthetic.set_missing(frame, row, ["Q1"], codebook)
+    with caplog.at_level("WARNING", logger="indievaluecatalog.splits._selection"):
+        selection = select_evaluation(frame, _probes(codebook), seed=1, rules=RULES)
+    assert selection.respondent_ids == ()
+    assert "No respondent is eligible for the evaluation set" in caplog.text
