@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from indievaluecatalog._progress import progress
 from indievaluecatalog.codebook import Codebook, DemographicItem, ValueQuestion
@@ -78,16 +79,21 @@ def build_respondents(book: Codebook, survey: RawSurvey) -> RespondentsResult:
 
     pool = _StatementPool()
     statement_indices: list[np.ndarray] = []
+    valid_answers_by_item: list[np.ndarray] = []
     for item in book.demographics:
         indices = _demographic(item, book, survey, columns, pool, country_codes)
         statement_indices.append(indices)
+        valid_answers_by_item.append(_valid_demographic(item, indices, columns))
     matrix = np.stack(statement_indices, axis=1) if statement_indices else np.full((n, 0), -1)
-    valid = matrix >= 0
-    counts = valid.sum(axis=1)
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-    values = pool.array().take(pa.array(matrix[valid], type=pa.int32()))
+    with_statement = matrix >= 0
+    statement_counts = with_statement.sum(axis=1)
+    offsets = np.concatenate([[0], np.cumsum(statement_counts)]).astype(np.int32)
+    values = pool.array().take(pa.array(matrix[with_statement], type=pa.int32()))
     columns["demographic_statements"] = pa.ListArray.from_arrays(pa.array(offsets), values)
-    columns["n_valid_demographics"] = pa.array(counts.astype(np.int16), type=pa.int16())
+    valid_counts = (
+        np.stack(valid_answers_by_item, axis=1).sum(axis=1) if valid_answers_by_item else np.zeros(n)
+    )
+    columns["n_valid_demographics"] = pa.array(valid_counts.astype(np.int16), type=pa.int16())
 
     reasons = missing_reasons(book)
     reason_dictionary = pa.array(reasons, type=pa.string())
@@ -200,6 +206,23 @@ def _demographic(
     columns[item.id] = _take_labels(labels, inverse)
     columns[f"{item.id}_code"] = pa.array(codes.astype(np.int32), mask=blank, type=pa.int32())
     return np.array(statements, dtype=np.int64)[inverse]
+
+
+def _valid_demographic(
+    item: DemographicItem, statements: np.ndarray, columns: dict[str, pa.Array]
+) -> np.ndarray:
+    """Return which respondents gave a valid answer to ``item``.
+
+    An answer with a statement is valid. So is a non-negative code of a country or open item whose label the
+    file lacks (a country-specific language or ethnic group code, say): it is an answer, though no statement
+    can be written for it.
+    """
+    valid = statements >= 0
+    code_column = columns.get(f"{item.id}_code")
+    if item.kind in ("country", "open") and code_column is not None:
+        codes = pc.fill_null(code_column, -1).to_numpy(zero_copy_only=False)
+        valid |= codes >= 0
+    return valid
 
 
 def _take_labels(labels: list[str | None], inverse: np.ndarray) -> pa.Array:

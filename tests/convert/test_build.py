@@ -8,6 +8,7 @@ from pathlib import Path
 
 import datasets
 import numpy as np
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
@@ -235,13 +236,21 @@ def test_zip_input_builds(official_sav: Path, tmp_path: Path) -> None:
 
 
 def test_demographic_statements(official_sav: Path, tmp_path: Path) -> None:
-    """Every respondent has country and continent statements and a count that matches the list."""
+    """Every respondent has country and continent statements, and one statement per valid answer with a label.
+
+    A valid code of a country or open item that the file leaves unlabelled counts as an answer without a statement.
+    """
     build_catalog(official_sav, BuildOptions(out=tmp_path / "catalog"))
     table = pq.read_table(tmp_path / "catalog" / "data" / "respondents.parquet")
+    frame = table.to_pandas()
+    unlabelled = pd.Series(0, index=frame.index)
+    for item in load_codebook().demographics:
+        if item.kind in ("country", "open") and item.variable not in (None, "B_COUNTRY"):
+            unlabelled += (frame[f"{item.id}_code"].fillna(-1).ge(0) & frame[item.id].isna()).astype(int)
     statements = table.column("demographic_statements").to_pylist()
     counts = table.column("n_valid_demographics").to_numpy()
     countries = table.column("country").to_pylist()
-    for listed, count, country in zip(statements, counts, countries, strict=True):
+    for listed, count, country, without_label in zip(statements, counts, countries, unlabelled, strict=True):
         assert listed[0] == f"I live in {country}."
-        assert len(listed) == count
+        assert len(listed) == count - without_label
     assert np.all(counts >= 2)

@@ -79,3 +79,22 @@ def test_resemblance_beats_majority(baseline_results: dict[str, dict[str, Any]])
     majority = baseline_results["majority"]["metrics"]["overall"]["accuracy"]
 
     assert resemblance > majority + RESEMBLANCE_MARGIN, (resemblance, majority)
+
+
+def test_valid_demographics_count_unlabelled_codes(builtin_catalog: Path) -> None:
+    """n_valid_demographics counts every valid answer, also a country-specific code the file leaves unlabelled."""
+    import pyarrow.parquet as pq
+
+    from indievaluecatalog.codebook import load_codebook
+
+    table = pq.read_table(builtin_catalog / "data" / "respondents.parquet").to_pandas()
+    book = load_codebook()
+    expected = pd.Series(0, index=table.index)
+    for item in book.demographics:
+        if item.variable in (None, "B_COUNTRY"):
+            expected += 1
+        else:
+            expected += (table[f"{item.id}_code"].fillna(-1) >= 0).astype(int)
+    unlabelled = table["home_language_code"].ge(0) & table["home_language"].isna()
+    assert unlabelled.any(), "the built-in sample should contain an unlabelled language code"
+    assert (table["n_valid_demographics"] == expected).all()
