@@ -10,6 +10,28 @@ import pytest
 from indievaluecatalog import _git
 
 
+def commit_all(repository: Path, message: str) -> None:
+    """Commit everything in ``repository``, allowing an empty commit, as a throwaway author."""
+    subprocess.run(["git", "-C", str(repository), "add", "."], check=True)
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(repository),
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.org",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            message,
+        ],
+        check=True,
+    )
+
+
 def test_commit_outside_any_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A package folder outside any checkout records no commit."""
     monkeypatch.setattr(_git, "_PACKAGE_DIR", tmp_path)
@@ -19,23 +41,7 @@ def test_commit_outside_any_repository(tmp_path: Path, monkeypatch: pytest.Monke
 def test_commit_of_unrelated_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A package installed inside another repository, which does not track it, records no commit."""
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    subprocess.run(
-        [
-            "git",
-            "-C",
-            str(tmp_path),
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.org",
-            "commit",
-            "-q",
-            "--allow-empty",
-            "-m",
-            "unrelated",
-        ],
-        check=True,
-    )
+    commit_all(tmp_path, "unrelated")
     package = tmp_path / "venv" / "indievaluecatalog"
     package.mkdir(parents=True)
     (package / "_version.py").write_text('__version__ = "0"\n', encoding="utf-8")
@@ -49,23 +55,7 @@ def test_commit_of_tracking_repository(tmp_path: Path, monkeypatch: pytest.Monke
     package.mkdir()
     (package / "_version.py").write_text('__version__ = "0"\n', encoding="utf-8")
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    subprocess.run(["git", "-C", str(tmp_path), "add", "."], check=True)
-    subprocess.run(
-        [
-            "git",
-            "-C",
-            str(tmp_path),
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.org",
-            "commit",
-            "-q",
-            "-m",
-            "package",
-        ],
-        check=True,
-    )
+    commit_all(tmp_path, "package")
     head = subprocess.run(
         ["git", "-C", str(tmp_path), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
     ).stdout.strip()
